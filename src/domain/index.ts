@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './sbd.js';
+export * from './statuses.js';
+export * from './time.js';
