@@ -1,0 +1,170 @@
+// The one source of every setting's name, type, default and reference aliases. Our canonical key is
+// `efm.` + the path with camelCase segments in kebab-case (`dataDir` → `efm.data-dir`); the aliases are
+// the reference integrasjonspunkt's property names (api notes §6, addressing notes §9.1), so an
+// existing integrasjonspunkt-local.properties works. Defaults are the reference's and may hold
+// `${…}` placeholders, resolved like any file value.
+import type { AnyField, Field } from './fields.js';
+import { bool, duration, enumOf, instant, int, list, optional, orgnr, size, str, url } from './fields.js';
+
+export const SERVICES = ['DPO', 'DPV', 'DPI', 'DPF', 'DPE', 'DPH'] as const;
+
+/** Format names an allow-list may hold (`efm.validation.formats.*`); `any` lets every format through. */
+export const FILE_FORMATS = ['pdf', 'png', 'jpeg', 'xml', 'html', 'txt', 'zip', 'docx', 'xlsx', 'odt', 'any'] as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const KEYSTORE_TYPES = ['PKCS12', 'JKS', 'PEM'] as const;
+const DEFAULT_TTL = '${efm.messages.default-ttl-hours}';
+
+const keystore = (prefix: string, defaults: { path?: string; alias: string; password?: string; type: string }) => ({
+  path: optional(str({ description: 'Keystore file. When unset for the organisation, a self-signed keystore is generated in the data directory.', aliases: [`${prefix}.path`], default: defaults.path })),
+  alias: str({ description: 'Alias of the key in the keystore', aliases: [`${prefix}.alias`], default: defaults.alias }),
+  password: optional(str({ description: 'Keystore password', aliases: [`${prefix}.password`], default: defaults.password, secret: true })),
+  type: enumOf(KEYSTORE_TYPES, { description: 'Keystore type', aliases: [`${prefix}.type`], default: defaults.type }),
+});
+
+const ttlHours = (service: string, aliases: readonly string[]) =>
+  int({ description: `Default time to live (hours) of a ${service} message without expectedResponseDateTime (api notes §3.5)`, aliases, default: DEFAULT_TTL, min: 1 });
+
+const uploadLimit = (service: string, aliases: readonly string[], limit: string) =>
+  size({ description: `Largest total size of the files of one ${service} message (api notes §5.3)`, aliases, default: limit });
+
+const formats = (service: string, defaults: readonly string[]) =>
+  list({ description: `File formats accepted in ${service} messages, checked on the content's leading bytes`, items: FILE_FORMATS, default: defaults });
+
+const service = (id: string, ttlAliases: readonly string[], limitAliases: readonly string[], limit: string) => ({
+  enabled: bool({ description: `Enable ${id}; a message for a disabled service is refused at create`, aliases: [`difi.move.feature.enable${id}`], default: false }),
+  defaultTtlHours: ttlHours(id, ttlAliases),
+  uploadSizeLimit: uploadLimit(id, limitAliases, limit),
+});
+
+export const SCHEMA = {
+  server: {
+    port: int({ description: 'TCP port of the API and /manage (0 picks a free port)', aliases: ['server.port'], default: 9093, min: 0, max: 65535 }),
+  },
+  dataDir: str({ description: 'Directory for all persistent state (database, payloads, generated keystore)', default: './data' }),
+  clock: {
+    fixed: optional(instant({ description: 'Pin "now" to this instant (tests and the conformance harness)' })),
+  },
+  uuid: {
+    sequence: list({ description: 'Ids the id generator returns in order, then repeating the last (CONTRACT.md §4); empty = random', default: [] }),
+  },
+  scheduling: {
+    enabled: bool({ description: 'Run periodic jobs; when off, jobs run only through POST /manage/jobs/{name}/run', aliases: ['app.scheduling.enable'], default: true }),
+  },
+  log: {
+    level: enumOf(LOG_LEVELS, { description: 'Log level', aliases: ['logging.level.root'], default: 'info', synonyms: { off: 'silent' } }),
+  },
+  store: {
+    type: enumOf(['sqlite', 'postgres'], { description: 'Store adapter', default: 'sqlite' }),
+  },
+  org: {
+    number: orgnr({ description: 'Own organisation number (required)', aliases: ['difi.move.org.number'] }),
+    keystore: keystore('difi.move.org.keystore', { alias: '${efm.org.number}', type: 'PKCS12' }),
+  },
+  api: {
+    auth: {
+      enabled: bool({ description: 'Require HTTP basic auth on /api (api notes §1.1: on by default)', aliases: ['difi.security.enable', 'difi.move.feature.enable-auth'], default: true }),
+      username: optional(str({ description: 'API user name', aliases: ['spring.security.user.name', 'difi.security.user.name'] })),
+      password: optional(str({ description: 'API password', aliases: ['spring.security.user.password', 'difi.security.user.password'], secret: true })),
+    },
+    multipartMaxFileSize: size({ description: 'Largest file part of POST /api/messages/out/multipart (api notes §2.5)', default: '5MB' }),
+  },
+  manage: {
+    username: optional(str({ description: 'User name for /manage endpoints other than health; defaults to the API user', default: '${efm.api.auth.username:}' })),
+    password: optional(str({ description: 'Password for /manage endpoints other than health; defaults to the API password', default: '${efm.api.auth.password:}', secret: true })),
+  },
+  serviceRegistry: {
+    url: url({ description: 'Service Registry base URL', aliases: ['difi.move.serviceregistryEndpoint'], default: 'https://test.eformidling.no/adressetjeneste' }),
+    sign: {
+      enabled: bool({ description: 'Ask for JWS-signed Service Registry answers and verify them', aliases: ['difi.move.sign.enable'], default: true }),
+      jwkUrl: url({ description: 'Key set that signs Service Registry answers', aliases: ['difi.move.sign.jwkUrl'], default: '${efm.service-registry.url}/jwk' }),
+    },
+    printLookup: bool({ description: 'Ask the registry for print addresses; off sends print=false (addressing notes §9.1)', aliases: ['difi.move.feature.enableDsfPrintLookup'], default: true }),
+    betaFeatures: bool({ description: 'Send X-Enable-Beta-Features: true to the registry', aliases: ['difi.move.feature.enableBetaFeatures'], default: false }),
+    cacheTtl: duration({ description: 'How long registry answers are cached', default: '5m' }),
+    requestTimeout: duration({ description: 'Timeout of one registry request', default: '30s' }),
+  },
+  maskinporten: {
+    enabled: bool({ description: 'Fetch Maskinporten tokens for outgoing calls', aliases: ['difi.move.oidc.enable'], default: true }),
+    url: url({ description: 'Maskinporten token endpoint', aliases: ['difi.move.oidc.url'], default: 'https://test.maskinporten.no/token' }),
+    audience: str({ description: 'Audience of the JWT grant', aliases: ['difi.move.oidc.audience'], default: 'https://test.maskinporten.no/' }),
+    clientId: str({ description: 'Client id (issuer of the JWT grant)', aliases: ['difi.move.oidc.clientId'], default: 'MOVE_IP_${efm.org.number}' }),
+    connectTimeout: duration({ description: 'Connect timeout', aliases: ['difi.move.oidc.connectTimeout'], default: 5000 }),
+    readTimeout: duration({ description: 'Read timeout', aliases: ['difi.move.oidc.readTimeout'], default: 30000 }),
+    keystore: keystore('difi.move.oidc.keystore', {
+      path: '${efm.org.keystore.path:}', alias: '${efm.org.keystore.alias}', password: '${efm.org.keystore.password:}', type: '${efm.org.keystore.type}',
+    }),
+  },
+  messages: {
+    defaultTtlHours: int({ description: 'Default time to live (hours) of a message; each service may override it', aliases: ['difi.move.nextmove.default-ttl-hours'], default: 24, min: 1 }),
+    lockTimeoutMinutes: int({ description: 'How long a peeked incoming message stays locked', aliases: ['difi.move.nextmove.lockTimeoutMinutes'], default: 5, min: 1 }),
+    receiptsEnabled: bool({ description: 'Poll statuses and forward receipts', aliases: ['difi.move.feature.enableReceipts'], default: true }),
+    statusQueueIncludes: list({ description: 'Services whose statuses go to the /api/statuses/peek queue', aliases: ['difi.move.feature.statusQueueIncludes'], items: SERVICES, default: [] }),
+    encryptAtRest: bool({ description: 'Encrypt stored payloads with the own certificate', aliases: ['difi.move.feature.cryptoMessagePersister'], default: true }),
+    statusServices: list({ description: 'Services that exchange status messages (MOTTATT/LEVERT)', aliases: ['difi.move.nextmove.status-services'], items: SERVICES, default: ['DPO', 'DPE'] }),
+    statusDocumentType: str({ description: 'Document type of status messages', aliases: ['difi.move.nextmove.status-document-type'], default: 'urn:no:difi:eformidling:xsd::status' }),
+  },
+  identifiers: {
+    syntheticAllowed: bool({ description: 'Accept synthetic (Tenor) national identity numbers', aliases: ['difi.move.identifier.synthetic.allow'], default: false }),
+  },
+  dpo: {
+    ...service('DPO', ['difi.move.dpo.default-ttl-hours'], ['difi.move.dpo.upload-size-limit'], '1GB'),
+    messageChannel: optional(str({ description: 'Channel put into the MessageChannel scope of outgoing DPO messages (api notes §3.5)', aliases: ['difi.move.dpo.message-channel'], pattern: /^[a-zA-Z0-9\-_]{0,25}$/ })),
+  },
+  dpv: service('DPV', ['difi.move.dpv.default-ttl-hours'], ['difi.move.dpv.upload-size-limit'], '250MB'),
+  dpi: service('DPI', ['difi.move.dpi.default-ttl-hours'], ['difi.move.dpi.upload-size-limit'], '50MB'),
+  dpf: service('DPF', ['difi.move.fiks.ut.default-ttl-hours'], ['difi.move.fiks.ut.upload-size-limit'], '1GB'),
+  dpe: service('DPE', ['difi.move.nextmove.serviceBus.default-ttl-hours'], ['difi.move.nextmove.service-bus.upload-size-limit'], '2MB'),
+  dph: service('DPH', ['difi.move.dph.default-ttl-hours'], ['difi.move.dph.upload-size-limit'], '18MB'),
+  validation: {
+    strict: bool({ description: 'Reject (instead of only logging) messages that break the rules the reference documents but does not enforce', default: false }),
+    // The reference restricts only DPH attachments (PDF, PNG, JPEG; api notes §5.3).
+    formats: {
+      dpo: formats('DPO', ['any']),
+      dpv: formats('DPV', ['any']),
+      dpi: formats('DPI', ['any']),
+      dpf: formats('DPF', ['any']),
+      dpe: formats('DPE', ['any']),
+      dph: formats('DPH', ['pdf', 'png', 'jpeg']),
+    },
+  },
+  arkivmelding: {
+    defaultProcess: str({ description: 'Process used when a record gives none', aliases: ['difi.move.arkivmelding.default-process'], default: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0' }),
+    dpvDefaultProcess: str({ description: 'Process of incoming DPV messages', aliases: ['difi.move.arkivmelding.dpv-default-process'], default: '${efm.arkivmelding.default-process}' }),
+    defaultDocumentType: str({ description: 'Document type of arkivmelding', aliases: ['difi.move.arkivmelding.default-document-type'], default: 'urn:no:difi:arkivmelding:xsd::arkivmelding' }),
+    receiptProcess: str({ description: 'Process of arkivmelding receipts', aliases: ['difi.move.arkivmelding.receipt-process'], default: 'urn:no:difi:profile:arkivmelding:response:ver1.0' }),
+    receiptDocumentType: str({ description: 'Document type of arkivmelding receipts', aliases: ['difi.move.arkivmelding.receipt-document-type'], default: 'urn:no:difi:arkivmelding:xsd::arkivmelding_kvittering' }),
+    generateReceipts: bool({ description: 'Generate arkivmelding receipts for incoming arkivmelding', aliases: ['difi.move.arkivmelding.generate-arkivmelding-receipts'], default: true }),
+  },
+  einnsyn: {
+    defaultJournalProcess: str({ description: 'Process of eInnsyn journal publishing', aliases: ['difi.move.einnsyn.default-journal-process'], default: 'urn:no:difi:profile:einnsyn:journalpost:ver1.0' }),
+    defaultJournalDocumentType: str({ description: 'Document type of eInnsyn journal publishing', aliases: ['difi.move.einnsyn.default-journal-document-type'], default: 'urn:no:difi:einnsyn:xsd::publisering' }),
+    defaultInnsynskravProcess: str({ description: 'Process of eInnsyn access requests', aliases: ['difi.move.einnsyn.default-innsynskrav-process'], default: 'urn:no:difi:profile:einnsyn:innsynskrav:ver1.0' }),
+    defaultInnsynskravDocumentType: str({ description: 'Document type of eInnsyn access requests', aliases: ['difi.move.einnsyn.default-innsynskrav-document-type'], default: 'urn:no:difi:einnsyn:xsd::innsynskrav' }),
+    receiptProcess: str({ description: 'Process of eInnsyn receipts', aliases: ['difi.move.einnsyn.receipt-process'], default: 'urn:no:difi:profile:einnsyn:response:ver1.0' }),
+  },
+  avtalt: {
+    receiptProcess: str({ description: 'Process of avtalt receipts', aliases: ['difi.move.avtalt.receipt-process'], default: 'urn:no:difi:profile:avtalt:response:ver1.0' }),
+  },
+  webhooks: {
+    connectTimeout: duration({ description: 'Connect timeout of a webhook delivery', aliases: ['difi.move.webhooks.connectTimeout'], default: 10000 }),
+    readTimeout: duration({ description: 'Read timeout of a webhook delivery', aliases: ['difi.move.webhooks.readTimeout'], default: 10000 }),
+    maxAttempts: int({ description: 'Deliveries tried per event before it is dropped', default: 8, min: 1 }),
+    initialBackoff: duration({ description: 'Wait before the first retry of a failed delivery', default: '10s' }),
+    backoffFactor: int({ description: 'Each further retry waits this many times longer', default: 3, min: 1 }),
+    maxBackoff: duration({ description: 'Longest wait between retries', default: '1h' }),
+  },
+} satisfies SchemaNode;
+
+export interface SchemaNode {
+  readonly [name: string]: AnyField | SchemaNode;
+}
+
+type ValueOf<F> = F extends Field<infer T, infer O> ? (O extends true ? T | undefined : T) : never;
+
+/** The typed, frozen configuration derived from a schema node. */
+export type ConfigOf<S> = {
+  readonly [K in keyof S]: S[K] extends AnyField ? ValueOf<S[K]> : ConfigOf<S[K]>;
+};
+
+export type Config = ConfigOf<typeof SCHEMA>;
