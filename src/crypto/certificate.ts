@@ -1,0 +1,88 @@
+import { X509Certificate } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate, Extension, id_ce_subjectKeyIdentifier, SubjectKeyIdentifier } from '@peculiar/asn1-x509';
+import { IssuerAndSerialNumber } from '@peculiar/asn1-cms';
+
+// Reading X.509 certificates: node:crypto for keys and checks, the ASN.1 schema for the exact issuer
+// name and serial that CMS identifies a certificate by.
+
+export interface CertificateDetails {
+  subject: string;
+  issuer: string;
+  /** Upper-case hex, as node:crypto writes it. */
+  serialNumber: string;
+  notBefore: Date;
+  notAfter: Date;
+  fingerprintSha256: string;
+}
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/** Every certificate in a PEM text, in order. */
+export function certificatesFromPem(pem: string): X509Certificate[] {
+  return (pem.match(PEM_CERTIFICATE) ?? []).map((block) => new X509Certificate(block));
+}
+
+/** One certificate from PEM or DER bytes. */
+export function parseCertificate(bytes: Buffer | string): X509Certificate {
+  return new X509Certificate(bytes);
+}
+
+function asn1Of(cert: X509Certificate): Certificate {
+  return AsnConvert.parse(cert.raw, Certificate);
+}
+
+export function certificateDetails(cert: X509Certificate): CertificateDetails {
+  const validity = asn1Of(cert).tbsCertificate.validity;
+  return {
+    subject: oneLine(cert.subject),
+    issuer: oneLine(cert.issuer),
+    serialNumber: cert.serialNumber.toUpperCase(),
+    notBefore: validity.notBefore.getTime(),
+    notAfter: validity.notAfter.getTime(),
+    fingerprintSha256: cert.fingerprint256,
+  };
+}
+
+/** node:crypto writes multi-valued names one attribute per line. */
+function oneLine(name: string): string {
+  return name.split('\n').filter(Boolean).join(', ');
+}
+
+/** The recipient/signer identifier CMS uses (issuer name and serial, byte-exact from the certificate). */
+export function issuerAndSerialOf(cert: X509Certificate): IssuerAndSerialNumber {
+  const tbs = asn1Of(cert).tbsCertificate;
+  return new IssuerAndSerialNumber({ issuer: tbs.issuer, serialNumber: tbs.serialNumber });
+}
+
+export function subjectKeyIdentifierOf(cert: X509Certificate): Buffer | undefined {
+  const extensions: Extension[] = asn1Of(cert).tbsCertificate.extensions ?? [];
+  const ski = extensions.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
+  if (ski === undefined) return undefined;
+  return Buffer.from(AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier).buffer);
+}
+
+/** True when `id` names `cert`. */
+export function isIssuerAndSerialOf(id: IssuerAndSerialNumber, cert: X509Certificate): boolean {
+  const own = issuerAndSerialOf(cert);
+  return Buffer.from(AsnConvert.serialize(own)).equals(Buffer.from(AsnConvert.serialize(id)));
+}
+
+/**
+ * Orders `others` into the chain above `leaf` by issuer links; certificates that are not part of the
+ * leaf's chain are left out.
+ */
+export function chainFrom(leaf: X509Certificate, others: readonly X509Certificate[]): X509Certificate[] {
+  const chain = [leaf];
+  for (let current = leaf; !isSelfIssued(current);) {
+    const issuer = others.find((c) => !chain.includes(c) && current.checkIssued(c));
+    if (issuer === undefined) break;
+    chain.push(issuer);
+    current = issuer;
+  }
+  return chain;
+}
+
+function isSelfIssued(cert: X509Certificate): boolean {
+  return cert.checkIssued(cert);
+}

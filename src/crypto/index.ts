@@ -1,0 +1,17 @@
+// Public surface of the crypto library: keystores, CMS, ASiC-E, XAdES and JOSE helpers.
+export * from './errors.js';
+export { certificateDetails, certificatesFromPem, parseCertificate, type CertificateDetails } from './certificate.js';
+export {
+  checkCertificateValidity,
+  loadKeystoreEntry,
+  parseKeystoreType,
+  readKeystore,
+  type KeystoreContents,
+  type KeystoreEntry,
+  type KeystoreSelection,
+  type KeystoreSource,
+  type KeystoreType,
+  type KeystoreWarning,
+  type LoadedKeystoreEntry,
+} from './keystore.js';
+export { generateSelfSignedKeystore, type GenerateKeystoreOptions, type GeneratedKeystore } from './keystore-generate.js';
