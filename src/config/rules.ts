@@ -1,0 +1,47 @@
+// Rules that span more than one setting. They run on values that parsed; a value that did not parse
+// has already been reported and its rules are skipped.
+import type { ConfigProblem } from './errors.js';
+import { configProblem } from './errors.js';
+import type { Setting } from './settings.js';
+import { findSetting } from './settings.js';
+
+export interface RuleInput {
+  values: ReadonlyMap<Setting, unknown>;
+  /** Settings that were given but did not parse. */
+  failed: ReadonlySet<Setting>;
+  /** Where a setting was written, for the problem's key and source. */
+  where: (setting: Setting) => { key: string; source: string };
+}
+
+export function checkRules({ values, failed, where }: RuleInput): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const setting = (key: string): Setting => {
+    const found = findSetting(key);
+    if (!found) throw new Error(`config rules name an unknown setting: ${key}`);
+    return found;
+  };
+  const get = (key: string): unknown => values.get(setting(key));
+  // A setting that failed to parse counts as given: its own problem is already reported.
+  const has = (key: string) => values.has(setting(key)) || failed.has(setting(key));
+  const report = (key: string, code: 'EFM_CONFIG_REQUIRED' | 'EFM_CONFIG_INVALID_VALUE', message: string, value?: string) =>
+    problems.push(configProblem(code, { ...where(setting(key)), message, ...(value === undefined ? {} : { value }) }));
+
+  if (get('efm.api.auth.enabled') === true) {
+    for (const [key, what] of [['efm.api.auth.username', 'user name'], ['efm.api.auth.password', 'password']] as const) {
+      if (has(key)) continue;
+      const s = setting(key);
+      report(key, 'EFM_CONFIG_REQUIRED',
+        `API basic auth is on but no ${what} is set: set ${s.key} (environment ${s.env}; in a reference properties file ${s.field.aliases[0] ?? s.key}), ` +
+        'or turn auth off with efm.api.auth.enabled=false');
+    }
+  }
+
+  if (get('efm.store.type') === 'postgres') {
+    report('efm.store.type', 'EFM_CONFIG_INVALID_VALUE', 'the postgres store is not supported yet; use sqlite', 'postgres');
+  }
+
+  if (has('efm.org.keystore.path') && get('efm.org.keystore.type') !== 'PEM' && !has('efm.org.keystore.password')) {
+    report('efm.org.keystore.password', 'EFM_CONFIG_REQUIRED', 'a PKCS12 or JKS keystore needs its password: set efm.org.keystore.password (difi.move.org.keystore.password)');
+  }
+  return problems;
+}
