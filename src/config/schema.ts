@@ -67,6 +67,8 @@ export const SCHEMA = {
       username: optional(str({ description: 'API user name', aliases: ['spring.security.user.name', 'difi.security.user.name'] })),
       password: optional(str({ description: 'API password', aliases: ['spring.security.user.password', 'difi.security.user.password'], secret: true })),
     },
+    // Not an alias of spring.servlet.multipart.max-file-size: that is Spring's overall cap (500 MB in the
+    // reference), while this is the integration point's own 5 MiB per-file check (api notes §2.5).
     multipartMaxFileSize: size({ description: 'Largest file part of POST /api/messages/out/multipart (api notes §2.5)', default: '5MB' }),
   },
   manage: {
