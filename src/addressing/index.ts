@@ -13,4 +13,5 @@ export type {
 } from './model.js';
 export { DEFAULT_ARKIVMELDING_PROCESS, selectDefaultRecord, selectRecord } from './record-selection.js';
 export { createServiceRegistryClient } from './service-registry-client.js';
-export type { ServiceRegistryClient, ServiceRegistryClientOptions } from './service-registry-client.js';
+export type { ServiceRegistryClient } from './port.js';
+export type { ServiceRegistryClientOptions } from './service-registry-client.js';

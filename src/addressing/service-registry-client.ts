@@ -7,9 +7,10 @@ import {
 } from './errors.js';
 import { createExpiringCache } from './expiring-cache.js';
 import { httpGet, retryAfterSeconds, type HttpAnswer } from './http-get.js';
-import { lookupCacheKey, lookupPath, type LookupParams, type LookupRequest } from './lookup-request.js';
-import type { IdentifierResource, InfoRecord } from './model.js';
+import { lookupCacheKey, lookupPath, type LookupRequest } from './lookup-request.js';
+import type { IdentifierResource } from './model.js';
 import { parseIdentifierResource } from './parse-identifier-resource.js';
+import type { ServiceRegistryClient } from './port.js';
 import { primaryIdentifier } from './primary-identifier.js';
 import { verifyRegistryJws } from './verify-jws.js';
 
@@ -37,15 +38,6 @@ export interface ServiceRegistryClientOptions {
   /** A Maskinporten access token, when `difi.move.oidc.enable` is on. */
   tokenProvider?: () => Promise<string>;
   dispatcher?: Dispatcher;
-}
-
-export interface ServiceRegistryClient {
-  /** `GET /identifier/{id}[/process/{p}]`: the receiver's info record and service records. */
-  lookup(params: LookupParams): Promise<IdentifierResource>;
-  /** `GET /info/{id}`: the info record alone. */
-  info(identifier: string): Promise<InfoRecord>;
-  /** `GET /virksert/{orgnr}`: the organisation's business certificate as PEM. */
-  virksert(orgnr: string): Promise<string>;
 }
 
 export function createServiceRegistryClient(options: ServiceRegistryClientOptions): ServiceRegistryClient {

@@ -49,9 +49,8 @@ function clientFor(overrides: Partial<ServiceRegistryClientOptions> = {}) {
   return { client, clock };
 }
 
-const signed = { sign: { enabled: true, jwkUrl: '' } };
 function signedClient(overrides: Partial<ServiceRegistryClientOptions> = {}) {
-  return clientFor({ ...signed, sign: { enabled: true, jwkUrl: `${registry.url}/jwk` }, ...overrides });
+  return clientFor({ sign: { enabled: true, jwkUrl: `${registry.url}/jwk` }, ...overrides });
 }
 
 /** Requests the fake received while `action` ran. */
@@ -76,7 +75,7 @@ async function closedPortUrl(): Promise<string> {
   return `http://127.0.0.1:${port}`;
 }
 
-describe('Service Registry client: requests', () => {
+describe(`${createServiceRegistryClient.name}: requests`, () => {
   it('asks with the exact path and query order of the reference, colons unescaped', async () => {
     const { client } = clientFor();
     const sent = await requestsDuring(() => client.lookup({ identifier: '0192:910075918', process: PLAN_BYGG, securityLevel: 3, conversationId: CONVERSATION }));
@@ -110,7 +109,7 @@ describe('Service Registry client: requests', () => {
   });
 });
 
-describe('Service Registry client: answers', () => {
+describe(`${createServiceRegistryClient.name}: answers`, () => {
   it('returns the parsed records of an unsigned answer', async () => {
     const { client } = clientFor();
     const resource = await client.lookup({ identifier: '910075918', process: ADMIN, conversationId: 'c' });
@@ -143,7 +142,7 @@ describe('Service Registry client: answers', () => {
   });
 });
 
-describe('Service Registry client: signatures', () => {
+describe(`${createServiceRegistryClient.name}: signatures`, () => {
   it('refuses an answer signed with a key outside the JWK set', async () => {
     registry.setFailure('bad-signature');
     const lookup = signedClient().client.lookup({ identifier: '910075918' });
@@ -182,7 +181,7 @@ describe('Service Registry client: signatures', () => {
   });
 });
 
-describe('Service Registry client: cache', () => {
+describe(`${createServiceRegistryClient.name}: cache`, () => {
   const lookupCount = (sent: { url: string }[]) => sent.filter((r) => r.url.startsWith('/identifier')).length;
 
   it('answers from the cache within the TTL, whatever the conversationId, and asks again after it', async () => {
@@ -232,7 +231,7 @@ describe('Service Registry client: cache', () => {
   });
 });
 
-describe('Service Registry client: failures', () => {
+describe(`${createServiceRegistryClient.name}: failures`, () => {
   it('maps 404 to NotFoundInServiceRegistryError with the registry text', async () => {
     const lookup = clientFor().client.lookup({ identifier: '910075918', process: 'urn:no:difi:profile:einnsyn:meeting:ver1.0' });
     await expect(lookup).rejects.toBeInstanceOf(NotFoundInServiceRegistryError);
