@@ -1,4 +1,4 @@
-import { ObjectIdentifier } from 'asn1js';
+import { fromBER, ObjectIdentifier } from 'asn1js';
 
 // The few bytes of ASN.1 that the schema classes cannot write for us: the BER frame around streamed
 // content (indefinite lengths, end-of-contents) and a walker that finds raw element bytes in small DER.
@@ -36,17 +36,15 @@ export function openIndefinite(tag: number): Buffer {
   return Buffer.from([tag, 0x80]);
 }
 
+/** A complete OBJECT IDENTIFIER element. */
 export function encodeOid(dotted: string): Buffer {
   return Buffer.from(new ObjectIdentifier({ value: dotted }).toBER(false));
 }
 
 export function decodeOid(der: Buffer): string {
-  const element = readElement(der, 0);
-  if (element.tag !== TAG.OID) throw new RangeError('not an OBJECT IDENTIFIER');
-  const oid = new ObjectIdentifier();
-  const end = oid.fromBER(new Uint8Array(der.buffer, der.byteOffset, der.length), 0, der.length);
-  if (end < 0) throw new RangeError('bad OBJECT IDENTIFIER');
-  return oid.valueBlock.toString();
+  const parsed = fromBER(new Uint8Array(der.buffer, der.byteOffset, der.length)).result;
+  if (!(parsed instanceof ObjectIdentifier)) throw new RangeError('not an OBJECT IDENTIFIER');
+  return parsed.getValue();
 }
 
 export interface DerElement {

@@ -15,3 +15,7 @@ export {
   type LoadedKeystoreEntry,
 } from './keystore.js';
 export { generateSelfSignedKeystore, type GenerateKeystoreOptions, type GeneratedKeystore } from './keystore-generate.js';
+export type { KeyTransport } from './cms-algorithms.js';
+export { createCmsEncryptStream, type CmsEncryptOptions, type ContentEncryption } from './cms-encrypt.js';
+export { createCmsDecryptStream, decryptCms } from './cms-decrypt.js';
+export { atRestCipher } from './at-rest.js';
