@@ -1,0 +1,243 @@
+import { mkdir } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { resolve, join } from 'node:path';
+import { X509Certificate } from 'node:crypto';
+import { createMaskinportenClient, createServiceRegistryClient } from './addressing/index.js';
+import { createHttpApp } from './api/app.js';
+import { basicAuth, type Credentials } from './api/basic-auth.js';
+import { apiV2 } from './api/v2/index.js';
+import { buildOpenApiDocument } from './api/openapi/index.js';
+import { fixedClock, systemClock, type Clock } from './clock/index.js';
+import type { Config } from './config/index.js';
+import type { ServiceIdentifier } from './domain/statuses.js';
+import { JobRegistry } from './engine/jobs/index.js';
+import { WebhookDispatcher } from './engine/webhooks/index.js';
+import { openOwnKeystore } from './identity/index.js';
+import { randomIds, sequenceIds } from './ids/index.js';
+import type { Logger } from './logging/index.js';
+import { countRequests, createMetrics } from './manage/metrics.js';
+import { manageRouter } from './manage/router.js';
+import { ArkivmeldingReader } from './messages/arkivmelding-reader.js';
+import { certificateCheck } from './messages/certificate-check.js';
+import { IncomingMessages } from './messages/incoming.js';
+import { OutgoingMessages } from './messages/outgoing.js';
+import { OutgoingRules } from './messages/outgoing-rules.js';
+import { publishStatusEvent } from './messages/publish-status-event.js';
+import { ServiceResolver } from './messages/service-resolver.js';
+import { StatusRegistry } from './messages/status-registry.js';
+import { StrictChecks } from './messages/strict-checks.js';
+import { Subscriptions } from './messages/subscriptions.js';
+import { MessageValidation } from './messages/validation.js';
+import { openSqliteStore, type Store } from './store/index.js';
+import { atRestCipher } from './crypto/index.js';
+
+// The one composition root: every object of a running daemon is built and wired here, from the frozen
+// Config. Nothing else constructs collaborators or reads the environment.
+export interface DaemonOptions {
+  config: Config;
+  log: Logger;
+  /** The product version (package.json), for /manage/info. */
+  version: string;
+  /** Directory of the shipped XSDs. */
+  schemaDir: string;
+  /** Host to bind; all interfaces when absent. */
+  host?: string;
+}
+
+export interface RunningDaemon {
+  port: number;
+  url: string;
+  store: Store;
+  /** Stops taking requests, finishes in-flight work and closes the store. */
+  close(): Promise<void>;
+}
+
+const SERVICES: readonly ServiceIdentifier[] = ['DPO', 'DPV', 'DPI', 'DPF', 'DPE', 'DPH'];
+const JSON_LIMIT_BYTES = 10 * 1024 * 1024;
+
+function serviceSettings(config: Config) {
+  const byService = {
+    DPO: config.dpo, DPV: config.dpv, DPI: config.dpi, DPF: config.dpf, DPE: config.dpe, DPH: config.dph,
+  } as const;
+  const formats = config.validation.formats;
+  const formatsBy = { DPO: formats.dpo, DPV: formats.dpv, DPI: formats.dpi, DPF: formats.dpf, DPE: formats.dpe, DPH: formats.dph } as const;
+  const pick = <T>(service: ServiceIdentifier, from: Record<Exclude<ServiceIdentifier, 'UNKNOWN'>, T>, fallback: T): T =>
+    service === 'UNKNOWN' ? fallback : from[service];
+  return {
+    enabled: SERVICES.filter((s) => s !== 'UNKNOWN' && byService[s as Exclude<ServiceIdentifier, 'UNKNOWN'>].enabled),
+    ttlHours: (s: ServiceIdentifier) => pick(s, { DPO: byService.DPO.defaultTtlHours, DPV: byService.DPV.defaultTtlHours, DPI: byService.DPI.defaultTtlHours, DPF: byService.DPF.defaultTtlHours, DPE: byService.DPE.defaultTtlHours, DPH: byService.DPH.defaultTtlHours }, config.messages.defaultTtlHours),
+    uploadLimit: (s: ServiceIdentifier) => pick(s, { DPO: byService.DPO.uploadSizeLimit, DPV: byService.DPV.uploadSizeLimit, DPI: byService.DPI.uploadSizeLimit, DPF: byService.DPF.uploadSizeLimit, DPE: byService.DPE.uploadSizeLimit, DPH: byService.DPH.uploadSizeLimit }, 0),
+    formats: (s: ServiceIdentifier): readonly string[] => pick(s, formatsBy, ['any']),
+  };
+}
+
+function credentialsOf(username: string | undefined, password: string | undefined): Credentials | undefined {
+  return username !== undefined && password !== undefined ? { username, password } : undefined;
+}
+
+export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
+  const { config, log } = o;
+  const clock: Clock = config.clock.fixed ? fixedClock(config.clock.fixed) : systemClock;
+  const ids = config.uuid.sequence.length > 0 ? sequenceIds(config.uuid.sequence) : randomIds;
+  const dataDir = resolve(config.dataDir);
+  await mkdir(dataDir, { recursive: true });
+  const services = serviceSettings(config);
+
+  const ks = config.org.keystore;
+  const own = await openOwnKeystore({
+    orgNumber: config.org.number, dataDir, clock,
+    configured: ks.path ? { path: resolve(ks.path), alias: ks.alias, password: ks.password, type: ks.type } : undefined,
+  });
+  for (const w of own.warnings) log.warn({ alias: w.alias, notAfter: w.notAfter.toISOString(), daysLeft: w.daysLeft }, 'business certificate expires soon');
+  log.info({ source: own.source, alias: own.entry.alias }, 'business certificate loaded');
+
+  const store = await openSqliteStore({
+    file: join(dataDir, 'efm.sqlite'),
+    blobDir: join(dataDir, 'blobs'),
+    blobCipher: config.messages.encryptAtRest ? atRestCipher(own.entry) : undefined,
+  });
+
+  const maskinporten = config.maskinporten.enabled
+    ? createMaskinportenClient({
+      tokenUrl: config.maskinporten.url, audience: config.maskinporten.audience, clientId: config.maskinporten.clientId,
+      scopes: maskinportenScopes(services.enabled), signingKey: own.entry.privateKey,
+      certificateChainPem: own.entry.chain.map((c) => c.toString()).join('\n'), clock,
+    })
+    : undefined;
+  const registry = createServiceRegistryClient({
+    baseUrl: config.serviceRegistry.url,
+    sign: { enabled: config.serviceRegistry.sign.enabled, jwkUrl: config.serviceRegistry.sign.jwkUrl },
+    printLookup: config.serviceRegistry.printLookup, betaFeatures: config.serviceRegistry.betaFeatures,
+    cacheTtlMs: config.serviceRegistry.cacheTtl, timeoutMs: config.serviceRegistry.requestTimeout, clock,
+    tokenProvider: maskinporten ? () => maskinporten.accessToken() : undefined,
+  });
+
+  const dispatcher = new WebhookDispatcher({
+    store, clock, log: log.child({ module: 'webhooks' }),
+    connectTimeoutMs: config.webhooks.connectTimeout, readTimeoutMs: config.webhooks.readTimeout,
+    maxAttempts: config.webhooks.maxAttempts, initialBackoffMs: config.webhooks.initialBackoff,
+    backoffMultiplier: config.webhooks.backoffFactor, maxBackoffMs: config.webhooks.maxBackoff,
+  });
+  const metrics = createMetrics({
+    queueDepth: async () => {
+      const first = { page: 0, size: 1, sort: [] };
+      const [outgoing, incoming] = await Promise.all([store.listMessages('OUTGOING', {}, first), store.listMessages('INCOMING', {}, first)]);
+      return { outgoing: outgoing.totalElements, incoming: incoming.totalElements };
+    },
+  });
+  const statuses = new StatusRegistry({
+    store, clock, log: log.child({ module: 'statuses' }),
+    statusQueueIncludes: new Set(config.messages.statusQueueIncludes),
+    onRecorded: (change) => {
+      metrics.statusChanges.inc({ direction: change.conversation.direction, service: change.conversation.serviceIdentifier, status: change.status.status });
+      dispatcher.wake();
+    },
+  });
+
+  const arkivmelding = new ArkivmeldingReader();
+  const strict = new StrictChecks({ strict: config.validation.strict, schemaDir: o.schemaDir, log: log.child({ module: 'validation' }) });
+  const checkCertificate = certificateCheck({
+    certificate: own.entry.certificate, orgNumber: config.org.number, clock,
+    compareWithRegistry: config.dpo.enabled || config.dpe.enabled,
+    registryCertificate: (org) => registry.virksert(org),
+    parsePem: (pem) => new X509Certificate(pem),
+  });
+  const rules = new OutgoingRules({
+    ids, arkivmelding, strict, certificateCheck: checkCertificate,
+    settings: {
+      orgNumber: config.org.number, enabledServices: services.enabled, defaultTtlHours: services.ttlHours,
+      messageChannel: config.dpo.messageChannel, allowSyntheticIdentifiers: config.identifiers.syntheticAllowed,
+    },
+  });
+  const resolver = new ServiceResolver(registry);
+  const outgoing = new OutgoingMessages({
+    store, clock, ids, resolver, statuses, rules, log: log.child({ module: 'outgoing' }),
+    settings: { orgNumber: config.org.number, uploadLimitBytes: services.uploadLimit, allowedFormats: services.formats },
+    // The outbox that sends queued messages comes with the first transport (issue 4).
+    onQueued: () => undefined,
+  });
+  const incoming = new IncomingMessages({
+    store, clock, statuses, lockTimeoutMs: config.messages.lockTimeoutMinutes * 60_000, log: log.child({ module: 'incoming' }),
+    onDelivered: () => undefined,
+  });
+  const subscriptions = new Subscriptions({ store, ping: (s) => dispatcher.ping(s), log: log.child({ module: 'subscriptions' }) });
+  const validation = new MessageValidation({ rules, resolver, arkivmelding, clock, strict, uploadLimitBytes: services.uploadLimit, allowedFormats: services.formats });
+
+  const jobs = new JobRegistry(log.child({ module: 'jobs' }));
+  jobs.register({ name: 'webhook-delivery', schedule: '*/30 * * * * *', run: () => dispatcher.drain() });
+
+  const apiCredentials = config.api.auth.enabled ? credentialsOf(config.api.auth.username, config.api.auth.password) : undefined;
+  const manageCredentials = credentialsOf(config.manage.username || undefined, config.manage.password || undefined) ?? apiCredentials;
+  const multipart = { fileMaxBytes: config.api.multipartMaxFileSize, sbdMaxBytes: 1024 * 1024, maxFiles: 100, tempDir: dataDir };
+  const app = createHttpApp({
+    clock, log,
+    apiAuth: basicAuth(apiCredentials),
+    majors: [apiV2({ store, outgoing, incoming, subscriptions, capabilities: registry, validation, multipart, jsonLimitBytes: JSON_LIMIT_BYTES })],
+    manage: manageRouter({
+      auth: basicAuth(config.api.auth.enabled ? manageCredentials : undefined),
+      health: [{ name: 'store', check: async () => { await store.ping(); return { status: 'UP' }; } }],
+      info: () => ({
+        version: o.version, organisationNumber: config.org.number, enabledServices: services.enabled,
+        apiVersions: ['2'], certificate: { source: own.source, notAfter: own.entry.certificate.validTo },
+      }),
+      metrics, jobs,
+      publishStatusEvent: async (body) => {
+        await publishStatusEvent(store, clock, body);
+        dispatcher.wake();
+      },
+    }),
+    openapi: buildOpenApiDocument,
+    before: [countRequests(metrics)],
+  });
+
+  dispatcher.start();
+  if (config.scheduling.enabled) jobs.startSchedules();
+  const server = createServer(app);
+  const sockets = new Set<Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await listen(server, config.server.port, o.host);
+  const port = (server.address() as AddressInfo).port;
+  log.info({ port, organisationNumber: config.org.number, services: services.enabled }, 'daemon ready');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      const closed = new Promise<void>((res) => server.close(() => res()));
+      server.closeIdleConnections();
+      const force = setTimeout(() => { for (const s of sockets) s.destroy(); }, 10_000);
+      force.unref();
+      await closed;
+      clearTimeout(force);
+      await jobs.stop();
+      await dispatcher.stop();
+      await store.close();
+      log.info('daemon stopped');
+    })();
+    return closing;
+  };
+  return { port, url: `http://127.0.0.1:${port}`, store, close };
+}
+
+function listen(server: Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((res, rej) => {
+    server.once('error', rej);
+    server.listen(port, host, () => {
+      server.off('error', rej);
+      res();
+    });
+  });
+}
+
+/** The scopes the reference asks Maskinporten for, per enabled service (addressing notes §2.2). */
+function maskinportenScopes(enabled: readonly ServiceIdentifier[]): string[] {
+  const scopes = enabled.filter((s) => s !== 'DPI' && s !== 'UNKNOWN').map((s) => `eformidling:${s.toLowerCase()}`);
+  if (enabled.includes('DPI')) {
+    scopes.push('eformidling:dpi', 'digitalpostinnbygger:send', 'global/kontaktinformasjon.read', 'global/sikkerdigitalpost.read',
+      'global/varslingsstatus.read', 'global/sertifikat.read', 'global/navn.read', 'global/postadresse.read');
+  }
+  return scopes;
+}

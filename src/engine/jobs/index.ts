@@ -1,0 +1,1 @@
+export { JobRegistry, JobSetupError, type Job } from './registry.js';

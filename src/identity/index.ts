@@ -1,0 +1,1 @@
+export { openOwnKeystore, type OwnKeystore, type OwnKeystoreOptions } from './own-keystore.js';

@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ConfigError, describeSettings, loadConfig, PROFILES, type Config, type Profile } from './config/index.js';
+import { startDaemon, type RunningDaemon } from './daemon.js';
+import { EfmError } from './domain/errors.js';
+import { createLogger, type Logger } from './logging/index.js';
+import { systemClock } from './clock/index.js';
+import { startSandboxNetwork } from './sandbox/index.js';
+
+// The `efm` command line. Only this file and daemon.ts touch process-wide things (argv, env, signals).
+const PACKAGE_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const SCHEMA_DIR = resolve(PACKAGE_ROOT, 'schemas');
+
+const USAGE = `usage: efm <command> [options]
+
+commands:
+  start [--config FILE] [--profile sandbox|staging|production]
+                      run the daemon; FILE is YAML (.yml/.yaml) or a reference .properties file
+  sandbox [--data-dir DIR] [--port N]
+                      start a local eFormidling network and a daemon for a demo organisation
+  settings            list every setting with its reference alias, environment variable and default
+  version             print the version
+  help                this text`;
+
+function version(): string {
+  const pkg: unknown = JSON.parse(readFileSync(resolve(PACKAGE_ROOT, 'package.json'), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && 'version' in pkg ? String(pkg.version) : 'unknown';
+}
+
+/** Only EFM_* variables are configuration; the rest of the environment is not looked at. */
+function efmEnv(extra: Record<string, string> = {}): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(process.env)) if (k.startsWith('EFM_')) out[k] = v;
+  return { ...out, ...extra };
+}
+
+function parseProfile(value: string | undefined): Profile | undefined {
+  if (value === undefined) return undefined;
+  if (!(PROFILES as readonly string[]).includes(value)) throw new UsageError(`unknown profile '${value}'; expected one of ${PROFILES.join(', ')}`);
+  return value as Profile;
+}
+
+class UsageError extends Error {}
+
+function loadOrExplain(profile: Profile | undefined, configFile: string | undefined, extraEnv?: Record<string, string>): { config: Config; warnings: string[] } {
+  return loadConfig({ profile, configFile: configFile ? resolve(configFile) : undefined, env: efmEnv(extraEnv) });
+}
+
+async function runUntilSignal(daemons: RunningDaemon[], log: Logger, extra: () => Promise<void> = async () => undefined): Promise<void> {
+  await new Promise<void>((done) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'shutting down');
+      Promise.all(daemons.map((d) => d.close())).then(extra).then(done, (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exitCode = 1;
+        done();
+      });
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+}
+
+async function commandStart(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, profile: { type: 'string' } }, strict: true });
+  const { config, warnings } = loadOrExplain(parseProfile(values.profile), values.config);
+  const log = createLogger({ level: config.log.level });
+  for (const w of warnings) log.warn({ setting: w }, 'configuration setting not supported yet; ignored');
+  const daemon = await startDaemon({ config, log, version: version(), schemaDir: SCHEMA_DIR });
+  await runUntilSignal([daemon], log);
+}
+
+async function commandSandbox(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, port: { type: 'string' } }, strict: true });
+  const dataDir = resolve(values['data-dir'] ?? './data/sandbox');
+  const network = await startSandboxNetwork({ dataDir, clock: systemClock });
+  const sender = network.organisations[0];
+  if (!sender) throw new Error('the sandbox has no organisations');
+  const { config, warnings } = loadOrExplain('sandbox', undefined, {
+    EFM_DATA_DIR: resolve(dataDir, sender.orgnr),
+    EFM_ORG_NUMBER: sender.orgnr,
+    EFM_ORG_KEYSTORE_PATH: sender.keystorePath,
+    EFM_ORG_KEYSTORE_PASSWORD: sender.keystorePassword,
+    EFM_SERVICE_REGISTRY_URL: network.registryUrl,
+    ...(values.port ? { EFM_SERVER_PORT: values.port } : {}),
+  });
+  const log = createLogger({ level: config.log.level });
+  for (const w of warnings) log.warn({ setting: w }, 'configuration setting not supported yet; ignored');
+  const daemon = await startDaemon({ config, log, version: version(), schemaDir: SCHEMA_DIR });
+  log.info({
+    api: `${daemon.url}/api`, organisation: sender.orgnr, user: config.api.auth.username,
+    registry: network.registryUrl, peers: network.organisations.map((o) => o.orgnr),
+  }, 'sandbox ready: the API user and its demo password are in config/sandbox.yml');
+  await runUntilSignal([daemon], log, () => network.close());
+}
+
+function commandSettings(): void {
+  for (const s of describeSettings()) {
+    const aliases = s.aliases.length > 0 ? ` (${s.aliases.join(', ')})` : '';
+    const dflt = s.default === undefined ? '' : ` = ${JSON.stringify(s.default)}`;
+    console.log(`${s.key}${aliases}\n    ${s.env}  ${s.type}${dflt}\n    ${s.description}`);
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start':
+      await commandStart(rest);
+      return 0;
+    case 'sandbox':
+      await commandSandbox(rest);
+      return 0;
+    case 'settings':
+      commandSettings();
+      return 0;
+    case 'version':
+    case '--version':
+      console.log(version());
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      throw new UsageError(`unknown command '${command}'`);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+}, (err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error('efm: the configuration is invalid:');
+    for (const p of err.problems) console.error(`  - ${p.key}: ${p.message} (from ${p.source})`);
+    process.exitCode = 2;
+  } else if (err instanceof UsageError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+    console.error(`efm: ${err.message}\n\n${USAGE}`);
+    process.exitCode = 2;
+  } else if (err instanceof EfmError) {
+    console.error(`efm: ${err.message}`);
+    process.exitCode = 1;
+  } else {
+    console.error('efm: failed to start:', err);
+    process.exitCode = 1;
+  }
+});

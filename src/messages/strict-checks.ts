@@ -1,0 +1,65 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { validateArkivmeldingXml, type XsdFile } from '../domain/arkivmelding.js';
+import { checkBusinessMessage } from '../domain/business-rules.js';
+import { ValidationError, type FieldProblem } from '../domain/errors.js';
+import type { StandardBusinessDocument } from '../domain/sbd.js';
+import type { Logger } from '../logging/index.js';
+
+// The rules the reference documents but does not enforce (api notes §3.6 caveat, §8.6): with
+// `efm.validation.strict` they reject the message; without, they only log a warning, so case systems
+// written against the reference keep working.
+export class StrictValidationError extends ValidationError {
+  constructor(what: string, problems: FieldProblem[]) {
+    super(`${what}: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`, { code: 'EFM_STRICT_VALIDATION_FAILED', problems });
+  }
+}
+
+export interface StrictChecksOptions {
+  strict: boolean;
+  /** Directory holding schemas/arkivmelding/*.xsd. */
+  schemaDir: string;
+  log: Logger;
+}
+
+export class StrictChecks {
+  private xsd?: Promise<XsdFile[]>;
+
+  constructor(private readonly o: StrictChecksOptions) {}
+
+  get isStrict(): boolean {
+    return this.o.strict;
+  }
+
+  businessProblems(sbd: StandardBusinessDocument): FieldProblem[] {
+    return checkBusinessMessage(sbd);
+  }
+
+  async arkivmeldingProblems(xml: string): Promise<FieldProblem[]> {
+    return validateArkivmeldingXml(xml, await this.schemas());
+  }
+
+  checkBusinessMessage(sbd: StandardBusinessDocument): void {
+    this.enforce('The business message breaks documented rules', this.businessProblems(sbd));
+  }
+
+  async checkArkivmelding(xml: string): Promise<void> {
+    this.enforce('arkivmelding.xml does not follow the arkivmelding schema', await this.arkivmeldingProblems(xml));
+  }
+
+  private enforce(what: string, problems: FieldProblem[]): void {
+    if (problems.length === 0) return;
+    if (this.o.strict) throw new StrictValidationError(what, problems);
+    this.o.log.warn({ problems: problems.map((p) => ({ field: p.field, code: p.code, message: p.message })) }, 'message accepted although it breaks documented rules (efm.validation.strict is off)');
+  }
+
+  /** The XSDs are read once, on first use. */
+  private schemas(): Promise<XsdFile[]> {
+    this.xsd ??= (async () => {
+      const dir = join(this.o.schemaDir, 'arkivmelding');
+      const names = (await readdir(dir)).filter((n) => n.endsWith('.xsd'));
+      return Promise.all(names.map(async (fileName) => ({ fileName, contents: await readFile(join(dir, fileName), 'utf8') })));
+    })();
+    return this.xsd;
+  }
+}

@@ -1,0 +1,2 @@
+export { startSandboxNetwork, type SandboxNetwork, type SandboxNetworkOptions, type SandboxOrganisation } from './network.js';
+export * from './service-registry/index.js';
