@@ -3,13 +3,17 @@
 // the reference integrasjonspunkt's property names (api notes §6, addressing notes §9.1), so an
 // existing integrasjonspunkt-local.properties works. Defaults are the reference's and may hold
 // `${…}` placeholders, resolved like any file value.
+import { ANY_FORMAT, FILE_FORMATS as DETECTABLE_FORMATS } from '../domain/file-format.js';
 import type { AnyField, Field } from './fields.js';
 import { bool, duration, enumOf, instant, int, list, optional, orgnr, size, str, url } from './fields.js';
 
 export const SERVICES = ['DPO', 'DPV', 'DPI', 'DPF', 'DPE', 'DPH'] as const;
 
-/** Format names an allow-list may hold (`efm.validation.formats.*`); `any` lets every format through. */
-export const FILE_FORMATS = ['pdf', 'png', 'jpeg', 'xml', 'html', 'txt', 'zip', 'docx', 'xlsx', 'odt', 'any'] as const;
+/**
+ * Format names an allow-list may hold (`efm.validation.formats.*`): those the content sniffer recognises,
+ * plus `any`, which lets every format through.
+ */
+export const FILE_FORMATS = [...DETECTABLE_FORMATS, ANY_FORMAT] as const;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const KEYSTORE_TYPES = ['PKCS12', 'JKS', 'PEM'] as const;
