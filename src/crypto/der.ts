@@ -49,25 +49,35 @@ export function decodeOid(der: Buffer): string {
 
 export interface DerElement {
   tag: number;
-  /** Offset of the first content byte. */
-  start: number;
-  /** Offset just past the element. */
-  end: number;
-  /** The whole element, header included. */
+  /** The whole element, header (and any end-of-contents) included. */
   raw: Buffer;
+  /** The content bytes, without a closing end-of-contents. */
   content: Buffer;
+  /** Offset just past the element in the buffer it was read from. */
+  end: number;
 }
 
-/** Reads one definite-length element at `offset` (single-byte tags only, which is all CMS uses). */
+/**
+ * Reads one element at `offset` of an in-memory buffer: DER, or BER with indefinite lengths as
+ * BouncyCastle writes its SignedData. Single-byte tags only, which is all CMS uses.
+ */
 export function readElement(der: Buffer, offset: number): DerElement {
   const tag = der[offset];
   const first = der[offset + 1];
   if (tag === undefined || first === undefined) throw new RangeError('truncated element');
-  let length = first;
   let start = offset + 2;
+  if (first === 0x80) {
+    let cursor = start;
+    while (der[cursor] !== 0 || der[cursor + 1] !== 0) {
+      if (cursor >= der.length) throw new RangeError('missing end-of-contents');
+      cursor = readElement(der, cursor).end;
+    }
+    return { tag, raw: der.subarray(offset, cursor + 2), content: der.subarray(start, cursor), end: cursor + 2 };
+  }
+  let length = first;
   if (first & 0x80) {
     const count = first & 0x7f;
-    if (count === 0 || count > 6) throw new RangeError('unsupported length encoding');
+    if (count > 6) throw new RangeError('unsupported length encoding');
     length = 0;
     for (let i = 0; i < count; i++) {
       const byte = der[start + i];
@@ -78,10 +88,10 @@ export function readElement(der: Buffer, offset: number): DerElement {
   }
   const end = start + length;
   if (end > der.length) throw new RangeError('element runs past its parent');
-  return { tag, start, end, raw: der.subarray(offset, end), content: der.subarray(start, end) };
+  return { tag, raw: der.subarray(offset, end), content: der.subarray(start, end), end };
 }
 
-/** The children of a constructed definite-length element. */
+/** The children of a constructed element. */
 export function readChildren(element: DerElement): DerElement[] {
   const children: DerElement[] = [];
   const body = element.content;

@@ -19,3 +19,5 @@ export type { KeyTransport } from './cms-algorithms.js';
 export { createCmsEncryptStream, type CmsEncryptOptions, type ContentEncryption } from './cms-encrypt.js';
 export { createCmsDecryptStream, decryptCms } from './cms-decrypt.js';
 export { atRestCipher } from './at-rest.js';
+export { signDetached, type DetachedSignatureOptions, type SignatureDigest } from './cms-sign.js';
+export { verifyDetached, type VerifiedSignature } from './cms-verify.js';
