@@ -10,6 +10,7 @@ export * from './catalogue.js';
 export * from './sbd-access.js';
 export * from './sbd-parse.js';
 export * from './create-defaults.js';
+export * from './print-defaults.js';
 export * from './create-rules.js';
 export * from './send-rules.js';
 export * from './file-format.js';
