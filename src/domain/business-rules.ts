@@ -31,7 +31,12 @@ const text: Rule = (v, path, out) => {
   if (typeof v !== 'string' || v.trim() === '') problem(out, path, 'must not be blank', 'NotBlank', v);
 };
 
-const bool: Rule = (v, path, out) => { if (typeof v !== 'boolean') problem(out, path, 'must be true or false', 'typeMismatch', v); };
+// Jackson coerces "true"/"false" and numeric strings, so the reference reads those as well.
+const bool: Rule = (v, path, out) => {
+  if (typeof v !== 'boolean' && v !== 'true' && v !== 'false') problem(out, path, 'must be true or false', 'typeMismatch', v);
+};
+
+const asNumber = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : v);
 
 const comparable = (s: string) => s.replace(/_/g, '').toLowerCase();
 
@@ -46,11 +51,12 @@ function oneOf(values: readonly string[]): Rule {
 
 function integerIn(values: readonly number[]): Rule {
   return (v, path, out) => {
-    if (typeof v !== 'number' || !values.includes(v)) problem(out, path, `must be one of ${values.join(', ')}`, 'OneOf', v);
+    const n = asNumber(v);
+    if (typeof n !== 'number' || !values.includes(n)) problem(out, path, `must be one of ${values.join(', ')}`, 'OneOf', v);
   };
 }
 
-const integer: Rule = (v, path, out) => { if (!Number.isInteger(v)) problem(out, path, 'must be a whole number', 'typeMismatch', v); };
+const integer: Rule = (v, path, out) => { if (!Number.isInteger(asNumber(v))) problem(out, path, 'must be a whole number', 'typeMismatch', v); };
 
 const isoDate: Rule = (v, path, out) => {
   const ok = typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))

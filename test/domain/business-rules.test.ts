@@ -41,6 +41,13 @@ describe(checkBusinessMessage.name, () => {
       .toEqual(['digital.spraak', 'digital.digitalPostInfo.virkningsdato', 'digital.digitalPostInfo.aapningskvittering']);
   });
 
+  it('reads strings as Jackson coerces them: "false" and "3" pass, "maybe" does not', () => {
+    const coerced = { ...DIGITAL, sikkerhetsnivaa: '3', digitalPostInfo: { virkningsdato: '2019-04-01', aapningskvittering: 'false' } };
+    expect(fields('digital', coerced)).toEqual([]);
+    expect(fields('digital', { ...DIGITAL, sikkerhetsnivaa: 'tre', digitalPostInfo: { virkningsdato: '2019-04-01', aapningskvittering: 'maybe' } }))
+      .toEqual(['digital.sikkerhetsnivaa', 'digital.digitalPostInfo.aapningskvittering']);
+  });
+
   it('checks print enums and addresses', () => {
     expect(fields('print', { hoveddokument: 'a.pdf', utskriftsfarge: 'SORT_HVIT', posttype: 'B_OEKONOMI', retur: { returhaandtering: 'DIREKTE_RETUR' } })).toEqual([]);
     expect(fields('print', { utskriftsfarge: 'LILLA', mottaker: { postnummer: 3400 } })).toEqual(['print.hoveddokument', 'print.utskriftsfarge', 'print.mottaker.postnummer']);
