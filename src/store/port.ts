@@ -61,6 +61,8 @@ export interface AddFileOptions {
    */
   maxBytes: number;
   signal?: AbortSignal;
+  /** When the upload happened (the Clock's now), recorded as the file's createdAt; defaults to the message's lastUpdated. */
+  at?: Date;
 }
 
 export interface ConversationRecord {
@@ -215,10 +217,11 @@ export interface Store {
   // --- messages (outgoing drafts and queued sends, incoming in-queue)
   /**
    * Creates the message and its conversation (or reuses the conversation row for the same messageId and
-   * direction), registering the given first statuses, in one transaction.
+   * direction), registering the given first statuses (as addStatus does, with `options` for each), in
+   * one transaction. The first status's `at` is the creation time, so at least one status is required.
    * Throws MessageAlreadyExistsError when the (direction, messageId) message exists.
    */
-  createMessage(message: NewMessage, conversation: NewConversation, statuses: NewStatus[]): Promise<StatusChange[]>;
+  createMessage(message: NewMessage, conversation: NewConversation, statuses: NewStatus[], options?: AddStatusOptions): Promise<StatusChange[]>;
   findMessage(direction: Direction, messageId: string): Promise<MessageRecord | undefined>;
   listMessages(direction: Direction, filter: MessageFilter, page: PageRequest): Promise<Page<MessageRecord>>;
   /** Replaces the SBD and/or the state; refreshes lastUpdated. Returns false when the message is gone. */
