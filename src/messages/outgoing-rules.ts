@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import { applyCreateDefaults } from '../domain/create-defaults.js';
+import { applyPrintDefaults } from '../domain/print-defaults.js';
+import type { FieldProblem } from '../domain/errors.js';
 import { validateForCreate } from '../domain/create-rules.js';
 import { isPrimaryDocument, mimeTypeFor, validateUpload } from '../domain/file-rules.js';
 import { parsePartnerIdentifier, primaryIdentifier, recordedSenderIdentifier } from '../domain/identifiers.js';
@@ -64,13 +66,20 @@ export class OutgoingRules {
     return typeOf(sbd) === 'status';
   }
 
-  /** The SBD with the create defaults of §3.5 filled in. */
-  withDefaults(parsed: StandardBusinessDocument, service: ServiceIdentifier, now: Date): StandardBusinessDocument {
+  /** The SBD with the create defaults of §3.5 filled in, print addresses from the registry record. */
+  withDefaults(parsed: StandardBusinessDocument, resolution: Resolution, now: Date): StandardBusinessDocument {
     const s = this.o.settings;
-    return applyCreateDefaults(parsed, {
+    const service = resolution.service;
+    const sbd = applyCreateDefaults(parsed, {
       orgNumber: s.orgNumber, now, ids: this.o.ids, defaultTtlHours: s.defaultTtlHours(service),
       messageChannel: service === 'DPO' ? s.messageChannel : undefined, serviceIdentifier: service,
     });
+    return applyPrintDefaults(sbd, { postAddress: resolution.record?.postAddress, returnAddress: resolution.record?.returnAddress });
+  }
+
+  /** The documented business rules (strict mode), for the resolved service. */
+  businessProblems(sbd: StandardBusinessDocument, service: ServiceIdentifier): FieldProblem[] {
+    return this.o.strict.businessProblems(sbd, { serviceIdentifier: service, allowSynthetic: this.o.settings.allowSyntheticIdentifiers });
   }
 
   /** The create checks of §5.2 that need no I/O; throws the first failure. */
@@ -86,9 +95,9 @@ export class OutgoingRules {
   prepareForCreate(parsed: StandardBusinessDocument, resolution: Resolution, now: Date): PreparedMessage {
     const s = this.o.settings;
     const service = resolution.service;
-    const sbd = this.withDefaults(parsed, service, now);
+    const sbd = this.withDefaults(parsed, resolution, now);
     this.checkCreate(sbd, service, now);
-    this.o.strict.checkBusinessMessage(sbd);
+    this.o.strict.enforce('The business message breaks documented rules', this.businessProblems(sbd, service));
     const synthetic = s.allowSyntheticIdentifiers;
     const sender = identifierOf(senderOf(sbd), synthetic);
     const receiver = identifierOf(receiverOf(sbd), synthetic);

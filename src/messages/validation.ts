@@ -84,14 +84,15 @@ export class MessageValidation {
     let service: ServiceIdentifier | undefined;
     try {
       const parsed = this.o.rules.parse(body, now);
-      service = (await this.o.resolver.resolve(parsed)).service;
-      sbd = this.o.rules.withDefaults(parsed, service, now);
+      const resolution = await this.o.resolver.resolve(parsed);
+      service = resolution.service;
+      sbd = this.o.rules.withDefaults(parsed, resolution, now);
     } catch (err) {
       add(err);
     }
     if (sbd && service) {
       tryCheck(add, () => this.o.rules.checkCreate(sbd as StandardBusinessDocument, service as ServiceIdentifier, now));
-      problems.push(...this.o.strict.businessProblems(sbd).map((p) => strictProblem(p, this.o.strict.isStrict)));
+      problems.push(...this.o.rules.businessProblems(sbd, service).map((p) => strictProblem(p, this.o.strict.isStrict)));
     }
     const seen: SeenFile[] = [];
     let arkivmeldingXml: string | undefined;
