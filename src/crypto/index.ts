@@ -21,3 +21,17 @@ export { createCmsDecryptStream, decryptCms } from './cms-decrypt.js';
 export { atRestCipher } from './at-rest.js';
 export { signDetached, type DetachedSignatureOptions, type SignatureDigest } from './cms-sign.js';
 export { verifyDetached, type VerifiedSignature } from './cms-verify.js';
+export { ASIC_MIMETYPE } from './asic-manifest.js';
+export { createAsicStream, type AsicDocument, type AsicWriteOptions } from './asic-write.js';
+export {
+  assertAsicValid,
+  DEFAULT_ASIC_LIMITS,
+  extractAsic,
+  readAsic,
+  verifyAsic,
+  type AsicDocumentResult,
+  type AsicReadLimits,
+  type AsicReadOptions,
+  type AsicReadResult,
+  type AsicSignatureResult,
+} from './asic-read.js';
