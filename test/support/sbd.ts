@@ -77,3 +77,29 @@ export function arkivmeldingXml(title: string, files: string[]): string {
   </mappe>
 </arkivmelding>`;
 }
+
+export const EINNSYN_INNSYNSKRAV_PROCESS = 'urn:no:difi:profile:einnsyn:innsynskrav:ver1.0';
+export const ARKIVMELDING_RESPONSE_PROCESS = 'urn:no:difi:profile:arkivmelding:response:ver1.0';
+
+/** An eInnsyn access request (DPE in the demo registry). */
+export function innsynskravSbd(o: SbdOptions = {}): Record<string, unknown> {
+  return arkivmeldingSbd({
+    process: EINNSYN_INNSYNSKRAV_PROCESS, standard: 'urn:no:difi:einnsyn:xsd::innsynskrav', type: 'innsynskrav',
+    business: { orgnr: '910077473', epost: 'innsyn@example.no' }, ...o,
+  });
+}
+
+/** An arkivmelding receipt answering `relatedToMessageId`. */
+export function kvitteringSbd(relatedToMessageId: string, o: SbdOptions = {}): Record<string, unknown> {
+  return arkivmeldingSbd({
+    process: ARKIVMELDING_RESPONSE_PROCESS, standard: 'urn:no:difi:arkivmelding:xsd::arkivmelding_kvittering',
+    type: 'arkivmelding_kvittering', business: { receiptType: 'OK', relatedToMessageId }, ...o,
+  });
+}
+
+export function conversationIdOf(sbd: Record<string, unknown>): string {
+  const header = sbd.standardBusinessDocumentHeader as { businessScope: { scope: { instanceIdentifier: string }[] } };
+  const scope = header.businessScope.scope[0];
+  if (!scope) throw new Error('the SBD has no scope');
+  return scope.instanceIdentifier;
+}
