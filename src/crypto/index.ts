@@ -35,3 +35,4 @@ export {
   type AsicReadResult,
   type AsicSignatureResult,
 } from './asic-read.js';
+export { runCryptoCommand, type CryptoCommandIo } from './cli.js';

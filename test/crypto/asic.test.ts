@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -22,6 +22,7 @@ import {
   type KeystoreEntry,
 } from '../../src/crypto/index.js';
 import { cucumberEntry, OWN_ORG, openssl, tempDir, TEST_CLOCK } from './fixtures.js';
+import { harnessStyleAsic, type HarnessSigner } from './harness-asic.js';
 import { buildZip, type RawEntry } from './zip-builder.js';
 
 const MIME = 'application/vnd.etsi.asic-e+zip';
@@ -40,6 +41,8 @@ beforeAll(async () => {
   await writeFile(certFile, own.certificate.toString());
 });
 afterAll(async () => { await dir.remove(); });
+
+const signing = (): HarnessSigner => ({ certFile, keyFile, workFile: fresh('h-manifest.xml') });
 
 let fileCount = 0;
 const fresh = (name: string): string => join(dir.path, `${++fileCount}-${name}`);
@@ -150,7 +153,7 @@ describe(verifyAsic.name, () => {
 
   it('verifies a container built like the conformance harness builds one (SHA-1 signature by openssl)', async () => {
     const path = fresh('harness.asice');
-    await writeFile(path, harnessStyleAsic([{ name: 'manifest.xml', mimetype: 'application/xml', data: businessManifest }, { name: 'arkivmelding.xml', mimetype: 'application/xml', data: Buffer.from('<a/>') }]));
+    await writeFile(path, harnessStyleAsic(signing(), [{ name: 'manifest.xml', mimetype: 'application/xml', data: businessManifest }, { name: 'arkivmelding.xml', mimetype: 'application/xml', data: Buffer.from('<a/>') }]));
     const result = await verifyAsic(path);
     expect(result.signature?.digest).toBe('sha1');
     expect(result.documents.map((d) => d.name)).toEqual(['manifest.xml', 'arkivmelding.xml']);
@@ -158,7 +161,7 @@ describe(verifyAsic.name, () => {
 
   it('refuses a document whose bytes differ from the manifest digest', async () => {
     const path = fresh('bad-digest.asice');
-    await writeFile(path, harnessStyleAsic([{ name: 'a.txt', mimetype: 'text/plain', data: Buffer.from('signed') }], { replace: { 'a.txt': Buffer.from('swapped') } }));
+    await writeFile(path, harnessStyleAsic(signing(), [{ name: 'a.txt', mimetype: 'text/plain', data: Buffer.from('signed') }], { replace: { 'a.txt': Buffer.from('swapped') } }));
     const error = await verifyAsic(path).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AsicDigestMismatchError);
     expect((error as AsicDigestMismatchError).entryNames).toEqual(['a.txt']);
@@ -166,13 +169,13 @@ describe(verifyAsic.name, () => {
 
   it('refuses a document the manifest does not list', async () => {
     const path = fresh('unlisted.asice');
-    await writeFile(path, harnessStyleAsic([{ name: 'a.txt', mimetype: 'text/plain', data: Buffer.from('a') }], { extra: [{ name: 'smuggled.exe', data: Buffer.from('MZ') }] }));
+    await writeFile(path, harnessStyleAsic(signing(), [{ name: 'a.txt', mimetype: 'text/plain', data: Buffer.from('a') }], { extra: [{ name: 'smuggled.exe', data: Buffer.from('MZ') }] }));
     await expect(verifyAsic(path)).rejects.toBeInstanceOf(AsicDigestMismatchError);
   });
 
   it('refuses a manifest that was changed after signing', async () => {
     const path = fresh('resigned.asice');
-    await writeFile(path, harnessStyleAsic([{ name: 'a.txt', mimetype: 'text/plain', data: Buffer.from('a') }], { alterManifestAfterSigning: true }));
+    await writeFile(path, harnessStyleAsic(signing(), [{ name: 'a.txt', mimetype: 'text/plain', data: Buffer.from('a') }], { alterManifestAfterSigning: true }));
     await expect(verifyAsic(path)).rejects.toBeInstanceOf(SignatureInvalidError);
   });
 });
@@ -242,7 +245,7 @@ describe(extractAsic.name, () => {
 
   it('leaves nothing behind when a digest does not match', async () => {
     const path = fresh('bad.asice');
-    await writeFile(path, harnessStyleAsic([{ name: 'a.txt', mimetype: 'text/plain', data: Buffer.from('a') }], { replace: { 'a.txt': Buffer.from('b') } }));
+    await writeFile(path, harnessStyleAsic(signing(), [{ name: 'a.txt', mimetype: 'text/plain', data: Buffer.from('a') }], { replace: { 'a.txt': Buffer.from('b') } }));
     const target = fresh('open-bad');
     await expect(extractAsic(path, target)).rejects.toBeInstanceOf(AsicDigestMismatchError);
     expect(await readdir(target)).toEqual([]);
@@ -255,32 +258,3 @@ describe(extractAsic.name, () => {
     await expect(extractAsic(path, target)).rejects.toMatchObject({ code: 'EFM_ASIC_TARGET_EXISTS' });
   });
 });
-
-// --- a CAdES container made the way the conformance harness makes one: its own XML, openssl cms -sign -md sha1
-
-interface HarnessDocument { name: string; mimetype: string; data: Buffer }
-
-function harnessStyleAsic(docs: HarnessDocument[], tweak: { replace?: Record<string, Buffer>; extra?: RawEntry[]; alterManifestAfterSigning?: boolean } = {}): Buffer {
-  const signatureName = 'META-INF/signature-00000000-0000-0000-0000-000000000001.p7s';
-  const references = docs.map((d) => `    <DataObjectReference URI="${d.name}" MimeType="${d.mimetype}">
-        <ns2:DigestMethod Algorithm="http://www.w3.org/2001/04/xmlenc#sha256"/>
-        <ns2:DigestValue>${createHash('sha256').update(d.data).digest('base64')}</ns2:DigestValue>
-    </DataObjectReference>`).join('\n');
-  const manifest = Buffer.from(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<ASiCManifest xmlns="http://uri.etsi.org/02918/v1.2.1#" xmlns:ns2="http://www.w3.org/2000/09/xmldsig#">
-    <SigReference URI="${signatureName}" MimeType="application/x-pkcs7-signature"/>
-${references}
-</ASiCManifest>
-`);
-  const manifestFile = fresh('h-manifest.xml');
-  writeFileSync(manifestFile, manifest);
-  const signature = openssl(['cms', '-sign', '-binary', '-outform', 'DER', '-md', 'sha1', '-signer', certFile, '-inkey', keyFile, '-in', manifestFile]);
-  const shipped = tweak.alterManifestAfterSigning ? Buffer.from(manifest.toString().replace('standalone="yes"', 'standalone="no"')) : manifest;
-  return buildZip([
-    { name: 'mimetype', data: Buffer.from(MIME), store: true },
-    ...docs.map((d) => ({ name: d.name, data: tweak.replace?.[d.name] ?? d.data })),
-    ...(tweak.extra ?? []),
-    { name: 'META-INF/ASiCManifest.xml', data: shipped },
-    { name: signatureName, data: signature },
-  ]);
-}
