@@ -36,3 +36,15 @@ export {
   type AsicSignatureResult,
 } from './asic-read.js';
 export { runCryptoCommand, type CryptoCommandIo } from './cli.js';
+export {
+  decryptJwe,
+  encryptJwe,
+  signJws,
+  verifyJwsWithJwks,
+  verifyJwsWithX5c,
+  type EncryptJweOptions,
+  type JwsAlgorithm,
+  type SignJwsOptions,
+  type VerifiedJws,
+  type VerifiedX5cJws,
+} from './jose.js';
