@@ -32,6 +32,10 @@ export function formatGate(source: Readable, options: { filename: string; allowe
       done(decided ? undefined : decide(this));
     },
   });
+  // The consumer (the store) starts reading only after its own async checks, and a small file can fail
+  // the check before then: the error stays on the stream (`gate.errored`, which pipeline reports to the
+  // consumer) instead of being thrown at nobody, which would crash the process.
+  gate.on('error', () => undefined);
   source.on('error', (err) => gate.destroy(err));
   gate.on('close', () => {
     if (!source.readableEnded) source.unpipe(gate);
