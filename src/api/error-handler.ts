@@ -74,6 +74,9 @@ export function errorHandler(clock: Clock): ErrorRequestHandler {
         log?.error({ err }, 'request failed with an unexpected error');
       }
     }
+    // Refused before its body was read (an upload over the limit or of a refused format): the rest of
+    // the body stays unread, so this connection cannot carry the client's next request.
+    if (!req.complete) res.setHeader('Connection', 'close');
     res.status(status);
     res.type(wantsProblemJson(req.headers.accept) ? 'application/problem+json' : 'application/json');
     res.send(JSON.stringify(body, null, 2));
