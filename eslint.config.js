@@ -1,6 +1,7 @@
 // Lint rules: the recommended sets, plus the habits in STYLE.md that a linter can check.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
@@ -18,7 +19,7 @@ export default tseslint.config(
   },
   {
     files: ['src/**/*.ts'],
-    ignores: ['src/main.ts', 'src/daemon.ts', 'src/config/**'],
+    ignores: ['src/main.ts', 'src/cli.ts', 'src/daemon.ts', 'src/config/**'],
     rules: {
       // Only the composition root and the config loader read the environment (STYLE.md).
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config, wired in src/daemon.ts.' }],
@@ -26,6 +27,6 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly' } },
+    languageOptions: { globals: globals.node },
   },
 );

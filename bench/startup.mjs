@@ -44,7 +44,7 @@ async function once(dir, label) {
     'difi.move.oidc.enable=false', 'efm.log.level=warn', 'app.scheduling.enable=false',
   ].join('\n'));
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['dist/main.js', 'start', '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(' ') : []), 'dist/main.js', 'start', '--config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
   await waitHealthy(port, t0 + 30_000);
   const readyMs = performance.now() - t0;
   await new Promise((r) => setTimeout(r, IDLE_MS));

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,9 +9,12 @@ import { createLogger, type Logger } from './logging/index.js';
 import { systemClock } from './clock/index.js';
 import { startSandboxNetwork } from './sandbox/index.js';
 
-// The `efm` command line. Only this file and daemon.ts touch process-wide things (argv, env, signals).
+// The `efm` command line. Only this file, main.ts and daemon.ts touch process-wide things (argv, env,
+// signals).
+// Both src/cli.ts and the bundled dist/*.js sit one folder below the package root.
 const PACKAGE_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SCHEMA_DIR = resolve(PACKAGE_ROOT, 'schemas');
+const CONFIG_DIR = resolve(PACKAGE_ROOT, 'config');
 
 const USAGE = `usage: efm <command> [options]
 
@@ -46,7 +48,7 @@ function parseProfile(value: string | undefined): Profile | undefined {
 class UsageError extends Error {}
 
 function loadOrExplain(profile: Profile | undefined, configFile: string | undefined, extraEnv?: Record<string, string>): { config: Config; warnings: string[] } {
-  return loadConfig({ profile, configFile: configFile ? resolve(configFile) : undefined, env: efmEnv(extraEnv) });
+  return loadConfig({ profile, configFile: configFile ? resolve(configFile) : undefined, env: efmEnv(extraEnv), configDir: CONFIG_DIR });
 }
 
 async function runUntilSignal(daemons: RunningDaemon[], log: Logger, extra: () => Promise<void> = async () => undefined): Promise<void> {

@@ -136,7 +136,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   });
 
   const arkivmelding = new ArkivmeldingReader();
-  const strict = new StrictChecks({ strict: config.validation.strict, schemaDir: o.schemaDir, log: log.child({ module: 'validation' }) });
+  const strict = new StrictChecks({ strict: config.validation.strict, arkivmelding, schemaDir: o.schemaDir, log: log.child({ module: 'validation' }) });
   const checkCertificate = certificateCheck({
     certificate: own.entry.certificate, orgNumber: config.org.number, clock,
     compareWithRegistry: config.dpo.enabled || config.dpe.enabled,

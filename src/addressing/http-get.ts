@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../http/index.js';
 import { ServiceRegistryUnavailableError } from './errors.js';
 
 // The one outbound GET of this capability. Anything that is not an HTTP answer (refused connection, DNS,
@@ -19,6 +20,7 @@ export interface HttpAnswer {
 
 export async function httpGet(options: HttpGetOptions): Promise<HttpAnswer> {
   try {
+    const { request } = await loadUndici();
     const response = await request(options.url, {
       method: 'GET',
       headers: options.headers,

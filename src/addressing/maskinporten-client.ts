@@ -1,6 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { SignJWT, type JWTHeaderParameters } from 'jose';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../http/index.js';
 import type { Clock } from '../clock/index.js';
 import { randomId } from '../ids/index.js';
 import { MaskinportenTokenError, MaskinportenUnavailableError } from './errors.js';
@@ -107,6 +108,7 @@ function grantHeader(options: MaskinportenClientOptions): JWTHeaderParameters {
 
 async function post(options: MaskinportenClientOptions, body: string): Promise<{ status: number; body: string }> {
   try {
+    const { request } = await loadUndici();
     const response = await request(options.tokenUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },

@@ -150,7 +150,7 @@ export class OutgoingRules {
     const arkivmeldingFile = typeOf(message.sbd) === 'arkivmelding' ? files.find((f) => f.filename === ARKIVMELDING_FILE) : undefined;
     if (arkivmeldingFile) {
       const xml = await this.o.arkivmelding.readText(open(arkivmeldingFile));
-      references = this.o.arkivmelding.parse(xml).referencedFiles;
+      references = (await this.o.arkivmelding.parse(xml)).referencedFiles;
       await this.o.strict.checkArkivmelding(xml);
     }
     validateForSend(message.sbd, { now, serviceIdentifier: message.serviceIdentifier, files, arkivmeldingReferences: references ?? [] });

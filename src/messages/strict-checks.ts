@@ -1,10 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { validateArkivmeldingXml, type XsdFile } from '../domain/arkivmelding.js';
+import type { XsdFile } from '../domain/arkivmelding.js';
 import { checkBusinessMessage } from '../domain/business-rules.js';
 import { ValidationError, type FieldProblem } from '../domain/errors.js';
 import type { StandardBusinessDocument } from '../domain/sbd.js';
 import type { Logger } from '../logging/index.js';
+import type { ArkivmeldingReader } from './arkivmelding-reader.js';
 
 type BusinessRuleOptions = NonNullable<Parameters<typeof checkBusinessMessage>[1]>;
 
@@ -19,6 +20,7 @@ export class StrictValidationError extends ValidationError {
 
 export interface StrictChecksOptions {
   strict: boolean;
+  arkivmelding: Pick<ArkivmeldingReader, 'schemaProblems'>;
   /** Directory holding schemas/arkivmelding/*.xsd. */
   schemaDir: string;
   log: Logger;
@@ -38,7 +40,7 @@ export class StrictChecks {
   }
 
   async arkivmeldingProblems(xml: string): Promise<FieldProblem[]> {
-    return validateArkivmeldingXml(xml, await this.schemas());
+    return this.o.arkivmelding.schemaProblems(xml, await this.schemas());
   }
 
   async checkArkivmelding(xml: string): Promise<void> {

@@ -114,7 +114,7 @@ export class MessageValidation {
       let references: string[] = [];
       if (arkivmeldingXml !== undefined) {
         try {
-          references = this.o.arkivmelding.parse(arkivmeldingXml).referencedFiles;
+          references = (await this.o.arkivmelding.parse(arkivmeldingXml)).referencedFiles;
         } catch (err) {
           add(err);
         }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { Agent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../../http/index.js';
 import type { Clock } from '../../clock/index.js';
 import { formatOslo, matchesSubscription } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
@@ -62,8 +63,10 @@ export class WebhookDispatcher {
   private readonly clock: Clock;
   private readonly schedule: ScheduleClock;
   private readonly log: Logger;
-  private readonly http: Dispatcher;
+  /** The given client, or our own agent, made on the first push (undici loads lazily). */
+  private http: Promise<Dispatcher> | undefined;
   private readonly ownsHttp: boolean;
+  private readonly connectTimeoutMs: number;
   private readonly policy: RetryPolicy;
   private readonly readTimeoutMs: number;
   private readonly batchSize: number;
@@ -85,7 +88,8 @@ export class WebhookDispatcher {
     this.schedule = new ScheduleClock(options.clock);
     this.log = options.log;
     this.ownsHttp = options.http === undefined;
-    this.http = options.http ?? new Agent({ connect: { timeout: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs } });
+    this.http = options.http ? Promise.resolve(options.http) : undefined;
+    this.connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
     this.policy = {
       maxAttempts: options.maxAttempts ?? DEFAULT_RETRY_POLICY.maxAttempts,
       initialBackoffMs: options.initialBackoffMs ?? DEFAULT_RETRY_POLICY.initialBackoffMs,
@@ -148,7 +152,7 @@ export class WebhookDispatcher {
     this.clearTimer();
     await this.settled();
     await Promise.allSettled(this.pings);
-    if (this.ownsHttp) await this.http.close();
+    if (this.ownsHttp && this.http) await (await this.http).close();
   }
 
   private async settled(): Promise<void> {
@@ -249,7 +253,12 @@ export class WebhookDispatcher {
   private push(endpoint: Endpoint, webhookId: string, body: string): Promise<PushResult> {
     const timestamp = Math.floor(this.clock.now().getTime() / 1000);
     const headers = endpoint.secret ? webhookSignatureHeaders({ secret: endpoint.secret, webhookId, timestamp, body }) : undefined;
-    return pushJson({ http: this.http, url: endpoint.pushEndpoint, body, headers, readTimeoutMs: this.readTimeoutMs });
+    return this.client().then((http) => pushJson({ http, url: endpoint.pushEndpoint, body, headers, readTimeoutMs: this.readTimeoutMs }));
+  }
+
+  private client(): Promise<Dispatcher> {
+    this.http ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: this.connectTimeoutMs } }));
+    return this.http;
   }
 
   private scheduleNext(): void {

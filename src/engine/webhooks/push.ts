@@ -1,4 +1,5 @@
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { loadUndici } from '../../http/index.js';
 
 export interface PushRequest {
   http: Dispatcher;
@@ -22,6 +23,7 @@ const MAX_DISCARDED_RESPONSE_BYTES = 64 * 1024;
  */
 export async function pushJson(req: PushRequest): Promise<PushResult> {
   try {
+    const { request } = await loadUndici();
     const res = await request(req.url, {
       dispatcher: req.http,
       method: 'POST',
