@@ -4,8 +4,10 @@ import { FileFormatNotAllowedError } from '../domain/validation-errors.js';
 
 // Checks a file's format on its leading bytes while it streams: holds back only the first few KiB,
 // decides, then lets everything through untouched (or fails the stream before a byte is stored).
+// The gate is always a stream of its own, so whoever stops reading it (the store at its size limit)
+// destroys the gate and not the source — an HTTP request can still be answered with a 400.
 export function formatGate(source: Readable, options: { filename: string; allowed: readonly string[] }): Readable {
-  if (options.allowed.includes(ANY_FORMAT)) return source;
+  const anyFormat = options.allowed.includes(ANY_FORMAT);
   const held: Buffer[] = [];
   let heldBytes = 0;
   let decided = false;
@@ -20,7 +22,7 @@ export function formatGate(source: Readable, options: { filename: string; allowe
   };
   const gate = new Transform({
     transform(chunk: Buffer, _enc, done: TransformCallback) {
-      if (decided) {
+      if (decided || anyFormat) {
         done(null, chunk);
         return;
       }
@@ -29,7 +31,7 @@ export function formatGate(source: Readable, options: { filename: string; allowe
       done(heldBytes >= SNIFF_BYTES ? decide(this) : undefined);
     },
     flush(done: TransformCallback) {
-      done(decided ? undefined : decide(this));
+      done(decided || anyFormat ? undefined : decide(this));
     },
   });
   // The consumer (the store) starts reading only after its own async checks, and a small file can fail

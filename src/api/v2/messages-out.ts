@@ -34,8 +34,15 @@ export function messagesOutRouter(outgoing: OutgoingMessages, json: RequestHandl
     sendJson(res, (await outgoing.get(req.params.messageId)).sbd);
   });
   r.put('/messages/out/:messageId', async (req, res) => {
-    const headers = uploadHeadersOf(req);
-    await outgoing.upload(req.params.messageId, { ...headers, content: req });
+    try {
+      const headers = uploadHeadersOf(req);
+      await outgoing.upload(req.params.messageId, { ...headers, content: req });
+    } catch (err) {
+      // A refused upload leaves the rest of its body unread: answer, then drop the connection rather
+      // than read (possibly a gigabyte of) bytes nobody will keep.
+      if (!req.complete) res.setHeader('Connection', 'close');
+      throw err;
+    }
     res.status(200).end();
   });
   r.post('/messages/out/:messageId', async (req, res) => {
