@@ -95,7 +95,8 @@ export async function receiveMultipartMessage(req: Request, outgoing: OutgoingMe
   let failure: unknown;
   let sbd: StandardBusinessDocument | undefined;
   let sawSbd = false;
-  let spoolDir: string | undefined;
+  // The promise, not the path: a second early part can arrive while the first is still making the folder.
+  let spoolDir: Promise<string> | undefined;
   let spooled = 0;
   const enqueue = (task: () => Promise<void>, cleanup?: () => void) => {
     chain = chain.then(async () => {
@@ -109,26 +110,32 @@ export async function receiveMultipartMessage(req: Request, outgoing: OutgoingMe
     if (!sbd) throw new MultipartError('internal: upload before create');
     return outgoing.upload(messageIdOf(sbd), { filename: part.filename, title: part.name, mimetype: part.mimetype, content }).then(() => undefined);
   };
-  const onSbdText = (text: string) => {
+  // File parts that came before the sbd part, spooled in their order; uploaded right after the create.
+  const early: { part: FilePart; spool: Promise<string> }[] = [];
+  // Marked seen at once, also for a file part still being read, so that later file parts queue behind
+  // the create instead of being taken for early ones.
+  const onSbd = (text: string | Promise<string>) => {
     if (sawSbd) {
       failure ??= new MultipartError('The multipart request has more than one sbd part');
       return;
     }
     sawSbd = true;
     enqueue(async () => {
-      sbd = await outgoing.create(parseSbd(text));
+      sbd = await outgoing.create(parseSbd(await text));
+      for (const e of early.splice(0)) await upload(e.part, createReadStream(await e.spool));
     });
   };
 
   bb.on('field', (name, value, info) => {
     if (name !== 'sbd') return;
     if (info.valueTruncated) failure ??= new MultipartError(`The sbd part exceeds ${limits.sbdMaxBytes} bytes`);
-    else onSbdText(value);
+    else onSbd(value);
   });
   bb.on('file', (name, stream, info) => {
     if (name === 'sbd') {
       const read = readSmall(stream, limits.sbdMaxBytes);
-      enqueue(async () => onSbdText(await read));
+      read.catch(() => undefined);
+      onSbd(read);
       return;
     }
     const part: FilePart = { name, filename: info.filename ?? '', mimetype: info.mimeType };
@@ -143,13 +150,13 @@ export async function receiveMultipartMessage(req: Request, outgoing: OutgoingMe
     }
     // The sbd part has not come yet: keep this file on disk until it has.
     const spool = (async () => {
-      spoolDir ??= await mkdtemp(join(limits.tempDir, 'multipart-'));
-      const file = join(spoolDir, String(spooled++));
+      spoolDir ??= mkdtemp(join(limits.tempDir, 'multipart-'));
+      const file = join(await spoolDir, String(spooled++));
       await pipeline(content, createWriteStream(file));
       return file;
     })();
     spool.catch(() => undefined);
-    enqueue(async () => upload(part, createReadStream(await spool)));
+    early.push({ part, spool });
   });
   bb.on('filesLimit', () => {
     failure ??= new MultipartError(`The multipart request has more than ${limits.maxFiles} files`);
@@ -167,7 +174,8 @@ export async function receiveMultipartMessage(req: Request, outgoing: OutgoingMe
     if (sbd) await outgoing.send(messageIdOf(sbd));
   });
   await chain;
-  if (spoolDir) await rm(spoolDir, { recursive: true, force: true });
+  await Promise.allSettled(early.map((e) => e.spool));
+  if (spoolDir) await rm(await spoolDir, { recursive: true, force: true });
   if (failure !== undefined) {
     if (sbd) await outgoing.discard(messageIdOf(sbd));
     throw failure;
