@@ -1,9 +1,10 @@
 import { Transform, type TransformCallback } from 'node:stream';
 
 // A Transform whose work is an async generator over the written chunks, for parsers that are far
-// simpler written as a pull loop (the CMS reader). Backpressure holds: a written chunk is acknowledged
-// only when the generator pulls it, and Transform itself holds acknowledgements while the readable
-// side is full.
+// simpler written as a pull loop (the CMS reader). Backpressure holds both ways: a written chunk is
+// acknowledged only when the generator pulls it, and the generator is not resumed while the readable
+// side is full. (Transform's own check does not cover this: it compares the readable length before and
+// after the write, and here the output for a chunk comes after its acknowledgement.)
 
 export type ChunkGenerator = (source: AsyncIterable<Buffer>) => AsyncIterable<Buffer>;
 
@@ -22,6 +23,7 @@ class GeneratorTransform extends Transform {
   #isEnded = false;
   #isFinished = false;
   #wake: (() => void) | undefined;
+  #readable: (() => void) | undefined;
   #pump: Promise<void> | undefined;
 
   constructor(generator: ChunkGenerator) {
@@ -48,9 +50,19 @@ class GeneratorTransform extends Transform {
     });
   }
 
+  override _read(size: number): void {
+    const readable = this.#readable;
+    this.#readable = undefined;
+    readable?.();
+    super._read(size);
+  }
+
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.#isEnded = true;
     this.#signal();
+    const readable = this.#readable;
+    this.#readable = undefined;
+    readable?.();
     callback(error);
   }
 
@@ -70,7 +82,7 @@ class GeneratorTransform extends Transform {
     try {
       for await (const output of this.#generator(this.#input())) {
         if (this.destroyed) return;
-        this.push(output);
+        if (!this.push(output)) await new Promise<void>((resolve) => { this.#readable = resolve; });
       }
     } finally {
       this.#isFinished = true;
