@@ -3,9 +3,11 @@ import type * as Undici from 'undici';
 // Outbound HTTP goes through undici, loaded on first use: a daemon that has not called out yet does not
 // pay for it in start-up time or idle memory (issue 2's start-up and RSS goals; undici is the largest
 // single module we ship).
-let loading: Promise<typeof Undici> | undefined;
+type UndiciModule = typeof Undici;
+let loading: Promise<UndiciModule> | undefined;
 
-export function loadUndici(): Promise<typeof Undici> {
-  loading ??= import('undici');
+export function loadUndici(): Promise<UndiciModule> {
+  // undici is CommonJS: Node's loader finds its named exports, a bundle only hands over `default`.
+  loading ??= import('undici').then((m) => (typeof m.request === 'function' ? m : (m.default as unknown as UndiciModule)));
   return loading;
 }
