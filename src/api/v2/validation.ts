@@ -28,14 +28,33 @@ async function validateMultipart(req: Request, validation: Validation, limits: M
     wake?.();
   };
   let sbdText: string | undefined;
+  let sawSbd = false;
   let failure: Error | undefined;
   const sbdReady = new Promise<void>((resolve) => {
     bb.on('field', (name, value) => {
-      if (name === 'sbd' && sbdText === undefined) sbdText = value;
+      if (name !== 'sbd' || sawSbd) return;
+      sawSbd = true;
+      sbdText = value;
       resolve();
     });
     bb.on('file', (name, stream, info) => {
-      if (sbdText === undefined) {
+      if (name === 'sbd' && !sawSbd) {
+        sawSbd = true;
+        // The reference also takes the SBD as a file part of type application/json (api notes §2.5).
+        const chunks: Buffer[] = [];
+        let size = 0;
+        stream.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= limits.sbdMaxBytes) chunks.push(c);
+        });
+        stream.on('end', () => {
+          if (size > limits.sbdMaxBytes) failure ??= new ValidationRequestError(`The sbd part exceeds ${limits.sbdMaxBytes} bytes`);
+          else sbdText = Buffer.concat(chunks).toString('utf8');
+          resolve();
+        });
+        return;
+      }
+      if (!sawSbd) {
         failure ??= new ValidationRequestError('The part named sbd must come before the file parts');
         stream.resume();
         resolve();
