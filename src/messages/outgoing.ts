@@ -63,7 +63,9 @@ export class OutgoingMessages {
     const prepared = this.o.rules.prepareForCreate(parsed, resolution, now);
     await this.rejectReusedMessageId(prepared.message);
     await this.o.rules.checkCertificate(resolution.service);
-    const changes = await this.o.store.createMessage(prepared.message, prepared.conversation, [{ status: 'OPPRETTET', at: now }]);
+    // OPPRETTET is a registration like any other (api notes §4.2): webhook event and, for the services
+    // in statusQueueIncludes, the status queue.
+    const changes = await this.o.store.createMessage(prepared.message, prepared.conversation, [{ status: 'OPPRETTET', at: now }], this.o.statuses.optionsFor(resolution.service));
     for (const change of changes) this.o.statuses.announce(change);
     return prepared.message.sbd;
   }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock/index.js';
 import type { Direction, ReceiptStatus, ServiceIdentifier } from '../domain/statuses.js';
 import type { Logger } from '../logging/index.js';
-import type { StatusChange, Store } from '../store/index.js';
+import type { AddStatusOptions, StatusChange, Store } from '../store/index.js';
 
 export interface StatusRegistryOptions {
   store: Pick<Store, 'addStatus'>;
@@ -25,11 +25,14 @@ export class StatusRegistry {
   constructor(private readonly o: StatusRegistryOptions) {}
 
   async register(messageId: string, direction: Direction, service: ServiceIdentifier, status: ReceiptStatus, details: StatusDetails = {}): Promise<StatusChange | undefined> {
-    const change = await this.o.store.addStatus(messageId, direction, { status, ...details, at: this.o.clock.now() }, {
-      enqueue: this.o.statusQueueIncludes.has(service),
-    });
+    const change = await this.o.store.addStatus(messageId, direction, { status, ...details, at: this.o.clock.now() }, this.optionsFor(service));
     if (change) this.announce(change);
     return change;
+  }
+
+  /** How a status of this service is stored: also on the status queue when the service is included. */
+  optionsFor(service: ServiceIdentifier): AddStatusOptions {
+    return { enqueue: this.o.statusQueueIncludes.has(service) };
   }
 
   /** Logs and wakes the dispatcher for a status the store recorded (also those stored with a new message). */
