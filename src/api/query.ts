@@ -48,11 +48,18 @@ export function queryDateTime(req: Request, name: string): Date | undefined {
   return d;
 }
 
+/** Month 1–12 and a day that month has: Date.UTC would quietly roll 2019-02-30 over to March. */
+function isCalendarDate(text: string): boolean {
+  const [y, m, d] = text.split('-').map(Number);
+  const date = new Date(Date.UTC(y ?? 0, (m ?? 0) - 1, d ?? 0));
+  return date.getUTCFullYear() === y && date.getUTCMonth() + 1 === m && date.getUTCDate() === d;
+}
+
 /** `yyyy-MM-dd` read in Oslo time: the start of that day, or with `endOfDay` the last millisecond of it. */
 export function queryDate(req: Request, name: string, endOfDay = false): Date | undefined {
   const v = queryString(req, name);
   if (v === undefined) return undefined;
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) throw bad(name, v, 'a date yyyy-MM-dd');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !isCalendarDate(v)) throw bad(name, v, 'a date yyyy-MM-dd');
   const start = parseDateTime(`${v}T00:00:00`);
   if (!start) throw bad(name, v, 'a date yyyy-MM-dd');
   if (!endOfDay) return start;
