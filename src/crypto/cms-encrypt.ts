@@ -6,7 +6,7 @@ import { encodeLength, encodeOid, END_OF_CONTENTS, openIndefinite, TAG, tlv } fr
 import { OID } from './oids.js';
 
 // Streaming CMS encryption to one recipient certificate. The output is BER with indefinite lengths, the
-// ciphertext framed as one OCTET STRING per chunk, so nothing is buffered however large the content
+// ciphertext framed as a series of OCTET STRINGs, so nothing is buffered however large the content
 // (the reference streams the same way, transports notes §4.4).
 
 /**
@@ -25,6 +25,8 @@ export interface CmsEncryptOptions {
   contentEncryption?: ContentEncryption;
 }
 
+const SEGMENT_BYTES = 1024 * 1024;
+
 export function createCmsEncryptStream(options: CmsEncryptOptions): Transform {
   return new CmsEncryptStream(options);
 }
@@ -34,6 +36,8 @@ class CmsEncryptStream extends Transform {
   readonly #cipher: Cipher;
   readonly #form: ContentEncryption;
   #headerSent = false;
+  #pending: Buffer[] = [];
+  #pendingBytes = 0;
 
   constructor(options: CmsEncryptOptions) {
     super();
@@ -50,7 +54,7 @@ class CmsEncryptStream extends Transform {
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#pushHeader();
-    this.#pushOctets(this.#cipher.update(chunk));
+    this.#collect(this.#cipher.update(chunk));
     callback();
   }
 
@@ -58,7 +62,9 @@ class CmsEncryptStream extends Transform {
     this.#pushHeader();
     const last = this.#cipher.final();
     const tag = this.#form === 'aes-256-cbc' ? undefined : (this.#cipher as CipherGCM).getAuthTag();
-    this.#pushOctets(this.#form === 'aes-256-gcm-tag-appended' && tag ? Buffer.concat([last, tag]) : last);
+    this.#collect(last);
+    if (this.#form === 'aes-256-gcm-tag-appended' && tag) this.#collect(tag);
+    this.#pushOctets();
     // Closes the encrypted content and the EncryptedContentInfo.
     this.push(Buffer.concat([END_OF_CONTENTS, END_OF_CONTENTS]));
     if (this.#form === 'aes-256-gcm' && tag) this.push(tlv(TAG.OCTET_STRING, tag));
@@ -73,10 +79,18 @@ class CmsEncryptStream extends Transform {
     this.push(this.#header);
   }
 
-  #pushOctets(bytes: Buffer): void {
-    if (bytes.length === 0) return;
-    this.push(Buffer.concat([Buffer.from([TAG.OCTET_STRING]), encodeLength(bytes.length)]));
-    this.push(bytes);
+  /** Ciphertext goes out in OCTET STRINGs of about a MiB: per-chunk stream overhead, not AES, bounds throughput. */
+  #collect(bytes: Buffer): void {
+    this.#pending.push(bytes);
+    this.#pendingBytes += bytes.length;
+    if (this.#pendingBytes >= SEGMENT_BYTES) this.#pushOctets();
+  }
+
+  #pushOctets(): void {
+    if (this.#pendingBytes === 0) return;
+    this.push(Buffer.concat([Buffer.from([TAG.OCTET_STRING]), encodeLength(this.#pendingBytes), ...this.#pending]));
+    this.#pending = [];
+    this.#pendingBytes = 0;
   }
 }
 
