@@ -23,7 +23,8 @@ export interface WebhookReceiver {
   close(): Promise<void>;
 }
 
-export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+/** On 127.0.0.1, port 0 unless given (a test that brings an endpoint back up reuses its old port). */
+export async function startWebhookReceiver(port = 0): Promise<WebhookReceiver> {
   const received: ReceivedPush[] = [];
   let status = 200;
   const server = createServer((req, res) => {
@@ -36,10 +37,13 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       res.writeHead(status).end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     received,
     events: (event) => received.filter((p) => p.body.event === event && p.answeredWith >= 200 && p.answeredWith < 300),
     answerWith: (next) => { status = next; },
