@@ -8,6 +8,7 @@ import { checkDocumentName, MIMETYPE_ENTRY } from './asic-names.js';
 import { signDetached, type SignatureDigest } from './cms-sign.js';
 import { AsicDuplicateEntryError } from './errors.js';
 import type { KeystoreEntry } from './keystore.js';
+import { xadesSignaturesXml } from './xades.js';
 
 // Streaming ASiC-E writer (transports notes §4.2): `mimetype` first and stored, the documents in the
 // given order (deflated, each hashed as it streams through), then the signature files and the OASIS
@@ -21,9 +22,14 @@ export interface AsicDocument {
   content: Buffer | (() => Readable);
 }
 
+/** `cades`: ASiCManifest.xml + detached CMS (DPO, DPE, DPH, DPF); `xades`: signatures.xml (DPI). */
+export type AsicSignatureForm = 'cades' | 'xades';
+
 export interface AsicWriteOptions {
   documents: readonly AsicDocument[];
   signer: KeystoreEntry;
+  /** Default `cades`. */
+  signatureForm?: AsicSignatureForm;
   /** CAdES signature digest; default sha256 (the reference signs SHA1withRSA, transports notes §9.1). */
   signatureDigest?: SignatureDigest;
   clock?: Clock;
@@ -60,11 +66,15 @@ export function createAsicStream(options: AsicWriteOptions): Readable {
       }
     });
   };
-  const signatureName = `META-INF/signature-${randomId()}.p7s`;
-  let manifest: Buffer | undefined;
-  const manifestBytes = (): Buffer => (manifest ??= asicManifestXml(signatureName, digests));
-  lazy('META-INF/ASiCManifest.xml', manifestBytes);
-  lazy(signatureName, () => signDetached(manifestBytes(), { signer: options.signer, digest: options.signatureDigest ?? 'sha256', clock: options.clock }));
+  if (options.signatureForm === 'xades') {
+    lazy('META-INF/signatures.xml', () => xadesSignaturesXml({ objects: digests, signer: options.signer, signingTime: now }));
+  } else {
+    const signatureName = `META-INF/signature-${randomId()}.p7s`;
+    let manifest: Buffer | undefined;
+    const manifestBytes = (): Buffer => (manifest ??= asicManifestXml(signatureName, digests));
+    lazy('META-INF/ASiCManifest.xml', manifestBytes);
+    lazy(signatureName, () => signDetached(manifestBytes(), { signer: options.signer, digest: options.signatureDigest ?? 'sha256', clock: options.clock }));
+  }
   zip.addBuffer(oasisManifestXml(options.documents), 'META-INF/manifest.xml', { mtime: now });
   zip.end({ comment: ARCHIVE_COMMENT, forceZip64Format: false });
   return output;

@@ -22,7 +22,7 @@ export { atRestCipher } from './at-rest.js';
 export { signDetached, type DetachedSignatureOptions, type SignatureDigest } from './cms-sign.js';
 export { verifyDetached, type VerifiedSignature } from './cms-verify.js';
 export { ASIC_MIMETYPE } from './asic-manifest.js';
-export { createAsicStream, type AsicDocument, type AsicWriteOptions } from './asic-write.js';
+export { createAsicStream, type AsicDocument, type AsicSignatureForm, type AsicWriteOptions } from './asic-write.js';
 export {
   assertAsicValid,
   DEFAULT_ASIC_LIMITS,
