@@ -91,6 +91,44 @@ export function parseAsicManifest(xml: Buffer): AsicManifest {
   return sigReference === undefined ? { references } : { sigReference, references };
 }
 
+/**
+ * The file References of a XAdES signatures.xml as a manifest: URIs are form-encoded (§4.2) and MIME
+ * types come from the DataObjectFormat that points at each Reference's Id.
+ */
+export function parseXadesReferences(xml: Buffer): AsicManifest {
+  const root = parseUntrustedXml(xml, 'META-INF/signatures.xml').XAdESSignatures;
+  const signature = isRecord(root) ? asArray(root.Signature)[0] : undefined;
+  const signedInfo = isRecord(signature) ? signature.SignedInfo : undefined;
+  if (!isRecord(signature) || !isRecord(signedInfo)) throw new AsicFormatError('META-INF/signatures.xml has no ds:Signature/ds:SignedInfo');
+  const formats = new Map<string, string>();
+  const object = asArray(signature.Object)[0];
+  const qualifying = isRecord(object) ? object.QualifyingProperties : undefined;
+  const signedProperties = isRecord(qualifying) ? qualifying.SignedProperties : undefined;
+  const dataObjects = isRecord(signedProperties) ? signedProperties.SignedDataObjectProperties : undefined;
+  for (const format of isRecord(dataObjects) ? asArray(dataObjects.DataObjectFormat) : []) {
+    const target = attribute(format, 'ObjectReference');
+    const mimetype = isRecord(format) ? textOf(format.MimeType) : undefined;
+    if (target !== undefined && mimetype !== undefined) formats.set(target.replace(/^#/, ''), mimetype);
+  }
+  const files = asArray(signedInfo.Reference).filter((r) => !(attribute(r, 'URI') ?? '#').startsWith('#'));
+  return {
+    references: files.map((node) => {
+      const reference = parseReference(node);
+      const mimetype = formats.get(attribute(node, 'Id') ?? '');
+      const uri = formDecode(reference.uri);
+      return mimetype === undefined ? { ...reference, uri } : { ...reference, uri, mimetype };
+    }),
+  };
+}
+
+function formDecode(uri: string): string {
+  try {
+    return decodeURIComponent(uri.replace(/\+/g, ' '));
+  } catch {
+    return uri;
+  }
+}
+
 function parseReference(node: unknown): DataObjectReference {
   const uri = attribute(node, 'URI');
   const method = isRecord(node) ? attribute(node.DigestMethod, 'Algorithm') : undefined;

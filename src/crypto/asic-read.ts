@@ -8,7 +8,7 @@ import yauzl from 'yauzl';
 import { EfmError } from '../domain/index.js';
 import { randomId } from '../ids/index.js';
 import { certificateDetails, type CertificateDetails } from './certificate.js';
-import { ASIC_MIMETYPE, parseAsicManifest, type AsicManifest } from './asic-manifest.js';
+import { ASIC_MIMETYPE, parseAsicManifest, parseXadesReferences, type AsicManifest } from './asic-manifest.js';
 import { checkEntryName, isDirectory, isKnownMetaInfFile, isMetaInf, MIMETYPE_ENTRY } from './asic-names.js';
 import { verifyDetached } from './cms-verify.js';
 import { AsicDigestMismatchError, AsicDuplicateEntryError, AsicFormatError, AsicSizeLimitError, CryptoError, SignatureInvalidError } from './errors.js';
@@ -60,7 +60,8 @@ export interface AsicSignatureResult {
 }
 
 export interface AsicReadResult {
-  signatureForm: 'cades' | 'none';
+  /** `xades`: only the document digests were checked; XAdES signature values are not verified here. */
+  signatureForm: 'cades' | 'xades' | 'none';
   documents: AsicDocumentResult[];
   /** Listed in the manifest but absent from the container. */
   missing: string[];
@@ -85,13 +86,17 @@ export async function readAsic(path: string, options: AsicReadOptions = {}): Pro
     const entries = await checkedEntries(zip, limits);
     const metaInf = await readMetaInf(zip, entries, limits);
     const manifestBytes = [...metaInf].find(([name]) => /^META-INF\/ASiCManifest[^/]*\.xml$/.test(name))?.[1];
-    const manifest = manifestBytes === undefined ? { references: [] } : parseAsicManifest(manifestBytes);
+    const xadesBytes = [...metaInf].find(([name]) => /^META-INF\/signatures[^/]*\.xml$/.test(name))?.[1];
+    const manifest = manifestBytes !== undefined ? parseAsicManifest(manifestBytes) : xadesBytes !== undefined ? parseXadesReferences(xadesBytes) : { references: [] };
     const documents: AsicDocumentResult[] = [];
     for (const { name, entry } of entries.filter((e) => !isMetaInf(e.name) && e.name !== MIMETYPE_ENTRY && !isDirectory(e.name))) {
       documents.push(await readDocument({ zip, name, entry, manifest, limits, extractTo: options.extractTo }));
     }
     const names = new Set(documents.map((d) => d.name));
     const missing = manifest.references.map((r) => referenceName(r.uri, names)).filter((n) => !names.has(n));
+    if (manifestBytes === undefined && xadesBytes !== undefined) {
+      return { signatureForm: 'xades', documents, missing, signatureError: new CryptoError('the XAdES signature value is not verified by efm; only the document digests were checked', { code: 'EFM_XADES_NOT_VERIFIED' }) };
+    }
     if (manifestBytes === undefined) return { signatureForm: 'none', documents, missing };
     return { signatureForm: 'cades', documents, missing, ...checkSignature(manifest, manifestBytes, metaInf) };
   } finally {

@@ -5,13 +5,14 @@ import { extractAsic, readAsic, type AsicReadResult } from './asic-read.js';
 import { KEYSTORE_OPTIONS, keystoreFromArgs, optional, parse, required, UsageError, writeOutput, type CryptoCommandIo } from './cli-io.js';
 
 export const ASIC_HELP = `usage:
-  efm asic pack --keystore FILE --alias ALIAS [--password-env VAR] [--keystore-type T] [--sha1]
+  efm asic pack --keystore FILE --alias ALIAS [--password-env VAR] [--keystore-type T] [--sha1 | --xades]
                 [--out FILE] FILE...          (writes to stdout without --out)
   efm asic verify FILE                        (signer and digest check per file; exit 1 on any mismatch)
   efm asic open FILE --to DIR                 (extracts the documents once everything verifies)
 
-pack signs with SHA-256, or SHA1withRSA with --sha1 (what the reference writes). open applies the
-same checks as the daemon: no path traversal, absolute names, duplicates or zip bombs.
+pack signs with SHA-256, or SHA1withRSA with --sha1 (what the reference writes), or writes the XAdES
+form of DPI with --xades. verify checks XAdES containers' digests only, not their signature value.
+open applies the same checks as the daemon: no path traversal, absolute names, duplicates or zip bombs.
 `;
 
 /** MIME types for pack, by file extension; anything else is application/octet-stream. */
@@ -50,7 +51,7 @@ export async function runAsic(argv: string[], io: CryptoCommandIo): Promise<numb
 }
 
 async function pack(argv: string[], io: CryptoCommandIo): Promise<number> {
-  const { values, positionals } = parse(argv, { ...KEYSTORE_OPTIONS, sha1: { type: 'boolean' }, out: { type: 'string' } });
+  const { values, positionals } = parse(argv, { ...KEYSTORE_OPTIONS, sha1: { type: 'boolean' }, xades: { type: 'boolean' }, out: { type: 'string' } });
   if (values.help) return help(io);
   if (positionals.length === 0) throw new UsageError('name at least one file to pack');
   const { entry } = await keystoreFromArgs(io, values);
@@ -59,7 +60,8 @@ async function pack(argv: string[], io: CryptoCommandIo): Promise<number> {
     mimetype: MIME_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
     content: () => createReadStream(path),
   }));
-  const asic = createAsicStream({ documents, signer: entry, signatureDigest: values.sha1 ? 'sha1' : 'sha256', clock: io.clock });
+  if (values.xades && values.sha1) throw new UsageError('--sha1 applies to the CAdES signature, not to --xades');
+  const asic = createAsicStream({ documents, signer: entry, signatureForm: values.xades ? 'xades' : 'cades', signatureDigest: values.sha1 ? 'sha1' : 'sha256', clock: io.clock });
   await writeOutput(io, optional(values, 'out'), [asic]);
   return 0;
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
-import { createAsicStream, type KeystoreEntry } from '../../src/crypto/index.js';
+import { AsicDigestMismatchError, createAsicStream, readAsic, verifyAsic, type KeystoreEntry } from '../../src/crypto/index.js';
 import { formEncode } from '../../src/crypto/xades.js';
 import { cucumberEntry, OWN_ORG, tempDir, TEST_CLOCK } from './fixtures.js';
 import { buildZip } from './zip-builder.js';
@@ -85,6 +85,34 @@ describe('XAdES ASiC-E (DPI)', () => {
     ]));
     expect(javaVerify(forged)).toMatch(/^FAILED INVALID/);
   }, 60_000);
+});
+
+describe('reading a XAdES ASiC-E', () => {
+  it('checks the digests of the files its References name, but does not claim the signature is verified', async () => {
+    const path = await xadesAsic('read.asice', [
+      { name: 'brev om vedtak.pdf', mimetype: 'application/pdf', content: Buffer.from('%PDF') },
+      { name: 'manifest.xml', mimetype: 'application/xml', content: Buffer.from('<m/>') },
+    ]);
+    const result = await readAsic(path);
+    expect(result.signatureForm).toBe('xades');
+    expect(result.documents.map((d) => [d.name, d.mimetype, d.digestMatches])).toEqual([
+      ['brev om vedtak.pdf', 'application/pdf', true],
+      ['manifest.xml', 'application/xml', true],
+    ]);
+    await expect(verifyAsic(path)).rejects.toMatchObject({ code: 'EFM_XADES_NOT_VERIFIED' });
+  });
+
+  it('marks a file whose bytes changed', async () => {
+    const path = await xadesAsic('read-tampered.asice', [{ name: 'a.txt', mimetype: 'text/plain', content: Buffer.from('original') }]);
+    const forged = join(dir.path, 'read-forged.asice');
+    writeFileSync(forged, buildZip([
+      { name: 'mimetype', data: Buffer.from('application/vnd.etsi.asic-e+zip'), store: true },
+      { name: 'a.txt', data: Buffer.from('changed!') },
+      { name: 'META-INF/signatures.xml', data: Buffer.from(await entry(path, 'META-INF/signatures.xml')) },
+    ]));
+    expect((await readAsic(forged)).documents[0]?.digestMatches).toBe(false);
+    await expect(verifyAsic(forged)).rejects.toBeInstanceOf(AsicDigestMismatchError);
+  });
 });
 
 describe(formEncode.name, () => {
