@@ -84,9 +84,12 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
       daemon = await start();
     },
     async close() {
-      await daemon.close();
-      await registry.close();
-      await rm(dataDir, { recursive: true, force: true });
+      try {
+        await daemon.close();
+      } finally {
+        await registry.close();
+        await rm(dataDir, { recursive: true, force: true });
+      }
     },
   };
   return t;
