@@ -5,6 +5,7 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigProblem } from './errors.js';
 import { ConfigError, configProblem } from './errors.js';
+import type { ConfigEntry } from './entries.js';
 import { mergeSources } from './entries.js';
 import type { Config } from './schema.js';
 import type { Entries } from './sources.js';
@@ -26,7 +27,11 @@ export interface LoadOptions {
 // src/config/load.ts and dist/config/load.js both sit two folders below the package root.
 const PACKAGE_CONFIG_DIR = fileURLToPath(new URL('../../config/', import.meta.url));
 
-export function loadConfig(options: LoadOptions): { config: Config; warnings: string[] } {
+/**
+ * `entries` are the merged local sources the config was validated from; a centrally pushed layer is
+ * merged over them and validated again (src/central-config).
+ */
+export function loadConfig(options: LoadOptions): { config: Config; warnings: string[]; entries: ReadonlyMap<string, ConfigEntry> } {
   const configDir = options.configDir ?? PACKAGE_CONFIG_DIR;
   const files = [join(configDir, 'default.yml')];
   if (options.profile) files.push(join(configDir, `${options.profile}.yml`));
@@ -47,10 +52,11 @@ export function loadConfig(options: LoadOptions): { config: Config; warnings: st
 
   const env = readEnv(options.env);
   sources.push(env.entries);
-  const { config, problems, warnings } = checkEntries(mergeSources(sources));
+  const entries = mergeSources(sources);
+  const { config, problems, warnings } = checkEntries(entries);
   const all = [...env.problems, ...problems];
   if (!config || all.length > 0) throw new ConfigError(all);
-  return { config, warnings };
+  return { config, warnings, entries };
 }
 
 function readConfigFile(file: string): Entries {

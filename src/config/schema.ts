@@ -160,6 +160,18 @@ export const SCHEMA = {
     backoffFactor: int({ description: 'Each further retry waits this many times longer', default: 3, min: 1 }),
     maxBackoff: duration({ description: 'Longest wait between retries', default: '1h' }),
   },
+  // Centrally pushed configuration (issue 6; ops notes §2: the reference no longer has any). Never settable
+  // by the document itself: this group is its trust anchor.
+  centralConfig: {
+    enabled: bool({ description: 'Fetch a signed configuration document from the hub and apply the settings it may set', default: false }),
+    url: optional(url({ description: 'URL of the configuration document (a compact JWS)' })),
+    trustedKeys: optional(str({ description: 'File with the pinned public key that signs configuration documents: one JWK, or a JWK Set during a key rollover' })),
+    schedule: str({ description: 'When to fetch the document: cron with seconds, Europe/Oslo', default: '0 */15 * * * *' }),
+    requestTimeout: duration({ description: 'Timeout of one fetch of the document', default: '10s' }),
+    allow: list({ description: 'Keys the document may set: canonical efm.* keys or a prefix ending in .*; a secret only when named exactly', default: ['efm.log.level', 'efm.webhooks.*', 'efm.validation.*'] }),
+    pinned: list({ description: 'Keys that keep their local value whatever the document says (canonical keys or prefix.*)', default: [] }),
+    auditLog: optional(str({ description: 'Append-only JSON-lines file recording every centrally made change; <data-dir>/central-config/audit.jsonl when unset' })),
+  },
 } satisfies SchemaNode;
 
 export interface SchemaNode {

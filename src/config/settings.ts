@@ -24,6 +24,8 @@ export interface SettingDescription {
   type: string;
   default: string | undefined;
   description: string;
+  /** Never echoed: problems, logs and audit lines show it masked. */
+  secret: boolean;
 }
 
 /**
@@ -90,6 +92,7 @@ export function describeSettings(): SettingDescription[] {
     type: field.type,
     default: field.default === undefined ? undefined : typeof field.default === 'string' ? field.default : field.default.join(','),
     description: field.description,
+    secret: field.secret,
   }));
 }
 
