@@ -1,5 +1,5 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 
 // One registry per daemon (not prom-client's global one), so two daemons in one test process never share
 // counters.
@@ -41,10 +41,22 @@ export function createMetrics(queue: QueueDepthSource): Metrics {
 export function countRequests(metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     res.on('finish', () => {
-      const route: unknown = req.route?.path;
-      const template = typeof route === 'string' ? `${req.baseUrl}${route}` : 'unmatched';
-      metrics.httpRequests.inc({ method: req.method, route: template, status: String(res.statusCode) });
+      metrics.httpRequests.inc({ method: req.method, route: templateOf(req), status: String(res.statusCode) });
     });
     next();
   };
+}
+
+/**
+ * The matched route's template under its mount point (`/api/v2/messages/out/:messageId`). By the time
+ * the response finishes, Express has reset `req.baseUrl`, so the mount point is taken from the leading
+ * segments of the request path that the route's own segments do not account for.
+ */
+function templateOf(req: Request): string {
+  const route: unknown = req.route?.path;
+  if (typeof route !== 'string') return 'unmatched';
+  const pathSegments = (req.originalUrl.split('?')[0] ?? '').split('/').filter((s) => s.length > 0);
+  const routeSegments = route.split('/').filter((s) => s.length > 0);
+  const mount = pathSegments.slice(0, Math.max(0, pathSegments.length - routeSegments.length));
+  return `/${[...mount, ...routeSegments].join('/')}`;
 }
