@@ -141,6 +141,50 @@ export interface WebhookDelivery {
   nextAttemptAt: Date;
 }
 
+/** Which queue of the outbox an entry lives in: a queued outgoing message, or a status message. */
+export type OutboxKind = 'message' | 'status';
+
+export interface OutboxRef {
+  kind: OutboxKind;
+  /** The row within its queue. */
+  id: number;
+  messageId: string;
+}
+
+/**
+ * A status SBD (MOTTATT, LEVERT) to send back to the sender of an incoming message (api notes §4.6).
+ * It reuses the original messageId, and MOTTATT and LEVERT can wait side by side, so these have a
+ * queue of their own: at most one per (messageId, status). They make no conversation of their own.
+ */
+export type NewStatusMessage = Omit<NewMessage, 'direction' | 'state'> & { status: ReceiptStatus };
+
+export interface OutboxEntry {
+  ref: OutboxRef;
+  /** For a status message a record made from its row: OUTGOING, QUEUED, no files. */
+  message: MessageRecord;
+  /** Failed attempts so far. */
+  attempts: number;
+  /** What the transport saved on earlier attempts (SendContext.state). */
+  transportState: Record<string, string>;
+}
+
+export interface OutboxClaim {
+  /** The claiming worker: a random id per outbox instance. */
+  owner: string;
+  now: Date;
+  /** The lease runs until now + leaseMs. */
+  leaseMs: number;
+  limit: number;
+  /** Only entries of these services: the ones this daemon has a transport for. */
+  services: readonly ServiceIdentifier[];
+}
+
+/** How an outbox entry ends: the statuses to register on its OUTGOING conversation, and what to note there. */
+export interface OutboxOutcome {
+  statuses: NewStatus[];
+  conversation?: Partial<Pick<ConversationRecord, 'externalSystemReference' | 'pollable'>>;
+}
+
 export interface SortOrder {
   /** An entity property name as the reference exposes it (e.g. `lastUpdate`, `id`). */
   property: string;
@@ -289,6 +333,37 @@ export interface Store {
   completeWebhookDelivery(id: number): Promise<void>;
   /** Records a failed attempt; `retryAt` undefined gives up (the delivery is dropped and logged by the caller). */
   failWebhookDelivery(id: number, error: string, retryAt: Date | undefined): Promise<void>;
+
+  // --- outbox (durable across restarts; see OutboxEntry)
+  /** Queues a status message to send back; false when the same (messageId, status) is already waiting. */
+  queueStatusMessage(message: NewStatusMessage, at: Date): Promise<boolean>;
+  /**
+   * Atomically leases up to `limit` due entries to `owner`: QUEUED outgoing messages and status messages
+   * whose nextAttemptAt has come and that no live lease holds. A lease that has run out, or that lies
+   * more than two lease periods ahead (the clock was set back), counts as free. Oldest first, status
+   * messages and messages taking turns so that neither starves the other.
+   */
+  claimOutbox(claim: OutboxClaim): Promise<OutboxEntry[]>;
+  /** Extends every lease `owner` holds to `leaseUntil`. */
+  renewOutboxLeases(owner: string, leaseUntil: Date): Promise<void>;
+  /** Replaces the entry's transport state, only while `owner` holds its lease; false otherwise. */
+  saveOutboxState(ref: OutboxRef, owner: string, state: Record<string, string>): Promise<boolean>;
+  /** Records a failed attempt and frees the lease, only while `owner` holds it; false otherwise. */
+  retryOutbox(ref: OutboxRef, owner: string, failure: { error: string; nextAttemptAt: Date }): Promise<boolean>;
+  /**
+   * Ends the entry in one transaction: notes the outcome on the OUTGOING conversation of its messageId
+   * (when there is one), registers the statuses there (as addStatus does, with `options`), and removes
+   * the entry (a message with its files). Returns the recorded changes; empty when the entry was gone.
+   */
+  finishOutbox(ref: OutboxRef, outcome: OutboxOutcome, options?: AddStatusOptions): Promise<StatusChange[]>;
+  /** When the next entry of these services comes due (its retry time or its lease's end), to time a wake-up. */
+  nextOutboxDueAt(services: readonly ServiceIdentifier[]): Promise<Date | undefined>;
+
+  // --- jobs
+  /** Unfinished conversations whose expiry is before `now`, with id > afterId, by id. */
+  listExpiredConversations(now: Date, afterId: number, limit: number): Promise<ConversationRecord[]>;
+  /** OUTGOING conversations of the service that are pollable, with id > afterId, by id. */
+  listPollableConversations(service: ServiceIdentifier, afterId: number, limit: number): Promise<ConversationRecord[]>;
 }
 
 /**

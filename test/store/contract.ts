@@ -3,6 +3,7 @@ import type { Store } from '../../src/store/index.js';
 import { conversationContract } from './contract/conversations.js';
 import { fileContract } from './contract/files.js';
 import { messageContract } from './contract/messages.js';
+import { outboxContract } from './contract/outbox.js';
 import { statusContract } from './contract/statuses.js';
 import { subscriptionContract } from './contract/subscriptions.js';
 import { webhookContract } from './contract/webhooks.js';
@@ -43,5 +44,6 @@ export function describeStoreContract(name: string, makeStore: () => Promise<Sto
     statusContract(harness);
     subscriptionContract(harness);
     webhookContract(harness);
+    outboxContract(harness);
   });
 }

@@ -67,9 +67,16 @@ function listConversations(ctx: StoreContext, filter: ConversationFilter, page: 
   return selectPage(ctx.db.reader, { columns: 'c.*', from: 'conversations c', where, entity: CONVERSATION_SORT, request: page, map: toConversation });
 }
 
+async function listConversationsAfter(ctx: StoreContext, where: Where, afterId: number, limit: number): Promise<ConversationRecord[]> {
+  where.add('c.id > ?', afterId);
+  const rows = await ctx.db.reader.all<ConversationRow>(`SELECT c.* FROM conversations c${where.sql} ORDER BY c.id LIMIT ?`, [...where.params, limit]);
+  return rows.map(toConversation);
+}
+
 type ConversationMethods = Pick<Store,
   'ensureConversation' | 'findConversationById' | 'findConversationByMessageId' | 'listConversations' |
-  'updateConversation' | 'deleteConversation' | 'deleteConversationByMessageId'>;
+  'updateConversation' | 'deleteConversation' | 'deleteConversationByMessageId' | 'listExpiredConversations' |
+  'listPollableConversations'>;
 
 export function conversationMethods(ctx: StoreContext): ConversationMethods {
   return {
@@ -98,5 +105,9 @@ export function conversationMethods(ctx: StoreContext): ConversationMethods {
     deleteConversationByMessageId: async (messageId) => {
       await ctx.db.write((tx) => tx.run('DELETE FROM conversations WHERE message_id = ?', [messageId]));
     },
+    listExpiredConversations: (now, afterId, limit) =>
+      listConversationsAfter(ctx, new Where().add('c.finished = 0').add('c.expiry < ?', toMs(now)), afterId, limit),
+    listPollableConversations: (service, afterId, limit) =>
+      listConversationsAfter(ctx, new Where().add('c.pollable = 1').eq('c.direction', 'OUTGOING').eq('c.service_identifier', service), afterId, limit),
   };
 }

@@ -128,6 +128,47 @@ CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event_id);
 CREATE INDEX webhook_deliveries_subscription ON webhook_deliveries (subscription_id);
 `,
   },
+  {
+    version: 2,
+    name: 'outbox',
+    // The outbox (engine/outbox): queued outgoing messages carry their delivery bookkeeping in their
+    // own row, and the status messages sent back to a sender (MOTTATT, LEVERT) get a queue of their own,
+    // since they reuse the original messageId (api notes §4.6) and both can be waiting at once, which
+    // the (direction, message_id) key of messages cannot hold. A lease (owner + until) is how a worker
+    // claims a row; a crashed worker's lease simply runs out.
+    sql: `
+ALTER TABLE messages ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE messages ADD COLUMN next_attempt_at INTEGER;
+ALTER TABLE messages ADD COLUMN last_error TEXT;
+ALTER TABLE messages ADD COLUMN lease_owner TEXT;
+ALTER TABLE messages ADD COLUMN lease_until INTEGER;
+ALTER TABLE messages ADD COLUMN transport_state TEXT;
+CREATE INDEX messages_outbox ON messages (direction, state, service_identifier, next_attempt_at);
+
+CREATE TABLE status_messages (
+  id INTEGER PRIMARY KEY,
+  status TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL,
+  service_identifier TEXT NOT NULL,
+  process_identifier TEXT NOT NULL,
+  document_type TEXT NOT NULL,
+  sender_identifier TEXT NOT NULL,
+  receiver_identifier TEXT,
+  sbd TEXT NOT NULL,
+  expiry INTEGER,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER,
+  last_error TEXT,
+  lease_owner TEXT,
+  lease_until INTEGER,
+  transport_state TEXT,
+  UNIQUE (message_id, status)
+);
+CREATE INDEX status_messages_due ON status_messages (service_identifier, next_attempt_at);
+`,
+  },
 ];
 
 const SCHEMA_MIGRATIONS_DDL =

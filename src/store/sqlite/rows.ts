@@ -59,6 +59,41 @@ export function toMessage(row: MessageRow): MessageRecord {
   };
 }
 
+export interface StatusMessageRow {
+  id: number;
+  status: ReceiptStatus;
+  message_id: string;
+  conversation_id: string;
+  service_identifier: string;
+  process_identifier: string;
+  document_type: string;
+  sender_identifier: string;
+  receiver_identifier: string | null;
+  sbd: string;
+  expiry: number | null;
+  created_at: number;
+}
+
+/** A queued status message seen as the outgoing message it is (it has no files and no conversation). */
+export function toStatusMessage(row: StatusMessageRow): MessageRecord {
+  return {
+    messageId: row.message_id,
+    conversationId: row.conversation_id,
+    direction: 'OUTGOING',
+    serviceIdentifier: toServiceIdentifier(row.service_identifier),
+    processIdentifier: row.process_identifier,
+    documentType: row.document_type,
+    senderIdentifier: row.sender_identifier,
+    receiverIdentifier: opt(row.receiver_identifier),
+    sbd: parseObject(row.sbd) as StandardBusinessDocument,
+    state: 'QUEUED',
+    lockedUntil: undefined,
+    expiry: fromMs(row.expiry),
+    createdAt: new Date(row.created_at),
+    lastUpdated: new Date(row.created_at),
+  };
+}
+
 export interface FileRow {
   identifier: string;
   message_id: string;

@@ -5,6 +5,7 @@ import { conversationMethods } from './conversations.js';
 import { SqliteDatabase } from './database.js';
 import { fileMethods } from './files.js';
 import { messageMethods } from './messages.js';
+import { outboxMethods } from './outbox.js';
 import { statusMethods } from './statuses.js';
 import { subscriptionMethods } from './subscriptions.js';
 import { webhookMethods } from './webhooks.js';
@@ -44,5 +45,6 @@ export async function openSqliteStore(options: SqliteStoreOptions): Promise<Stor
     ...statusMethods(ctx),
     ...subscriptionMethods(ctx),
     ...webhookMethods(ctx),
+    ...outboxMethods(ctx),
   };
 }
