@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { insertIncoming } from '../support/incoming.js';
-import { createMessage, jsonOf, postJson, runJob } from '../support/http.js';
+import { createMessage, postJson, runJob } from '../support/http.js';
 import { arkivmeldingSbd, conversationIdOf, messageIdOf } from '../support/sbd.js';
 import { DEFAULT_NOW, startTestDaemon, type TestDaemon } from '../support/test-daemon.js';
 import { startWebhookReceiver, type ReceivedPush, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -99,23 +99,6 @@ describe('webhook deliveries of status events', () => {
     expect(ping.headers['webhook-id']).not.toBe(event.headers['webhook-id']);
     // A body changed in transit no longer verifies.
     expect(signatureValid({ ...event, rawBody: event.rawBody.replace('OPPRETTET', 'LEVERT') }, SECRET)).toBe(false);
-  });
-
-  it('publishes through /manage/webhooks/publish: 400 for a bad event, 200 and a push for a good one', async () => {
-    await subscribe('/all');
-    const bad = await postJson(t, '/manage/webhooks/publish', { status: 'NOPE', direction: 'OUTGOING' });
-    expect(bad.status).toBe(400);
-    const fields = (await jsonOf<{ errors: { field: string }[] }>(bad)).errors.map((e) => e.field).sort();
-    expect(fields).toEqual(['conversationId', 'messageId', 'status']);
-    const ok = await postJson(t, '/manage/webhooks/publish', {
-      conversationId: 'c-1', messageId: 'm-1', direction: 'OUTGOING', serviceIdentifier: 'DPO', status: 'LEVERT', description: 'ok',
-    });
-    expect(ok.status).toBe(200);
-    await deliver();
-    expect(receiver.events('status').map((p) => p.body)).toEqual([{
-      createdTs: '2019-03-25T12:38:23+01:00', resource: 'messages', event: 'status',
-      conversationId: 'c-1', messageId: 'm-1', direction: 'OUTGOING', serviceIdentifier: 'DPO', status: 'LEVERT', description: 'ok',
-    }]);
   });
 });
 
