@@ -6,8 +6,8 @@ import { formatOslo, matchesSubscription } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
 import type { Store, Subscription, WebhookDelivery } from '../../store/index.js';
 import { pushJson, type PushResult } from './push.js';
-import { DEFAULT_RETRY_POLICY, nextAttemptAt, type RetryPolicy } from './retry-policy.js';
-import { ScheduleClock } from './schedule-clock.js';
+import { nextAttemptAt, ScheduleClock, type RetryPolicy } from '../schedule/index.js';
+import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
 import { webhookSignatureHeaders } from './signature.js';
 
 // Pushes recorded webhook events (api notes §2.10) from the Store's durable outbox: each pending event

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fixedClock, manualClock } from '../../../src/clock/index.js';
-import { ScheduleClock } from '../../../src/engine/webhooks/schedule-clock.js';
+import { ScheduleClock } from '../../../src/engine/schedule/index.js';
 
 function steppingMonotonic(): { read: () => number; advance: (ms: number) => void } {
   let ms = 1_000;
