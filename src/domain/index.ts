@@ -17,3 +17,4 @@ export * from './file-format.js';
 export * from './file-rules.js';
 export * from './arkivmelding.js';
 export * from './business-rules.js';
+export * from './status-sbd.js';
