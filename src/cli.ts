@@ -24,6 +24,8 @@ commands:
   sandbox [--data-dir DIR] [--port N]
                       start a local eFormidling network and a daemon for a demo organisation
   settings            list every setting with its reference alias, environment variable and default
+  cms encrypt|decrypt, asic pack|verify|open, keys generate|show
+                      operator tools for opening stuck messages by hand (see 'efm cms --help' …)
   version             print the version
   help                this text`;
 
@@ -122,6 +124,13 @@ async function main(argv: string[]): Promise<number> {
     case 'settings':
       commandSettings();
       return 0;
+    case 'cms':
+    case 'asic':
+    case 'keys': {
+      // Loaded only for these commands: the daemon itself never needs the command-line crypto tools.
+      const { runCryptoCommand } = await import('./crypto/cli.js');
+      return runCryptoCommand(argv, { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+    }
     case 'version':
     case '--version':
       console.log(version());
