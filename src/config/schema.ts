@@ -113,6 +113,29 @@ export const SCHEMA = {
   identifiers: {
     syntheticAllowed: bool({ description: 'Accept synthetic (Tenor) national identity numbers', aliases: ['difi.move.identifier.synthetic.allow'], default: false }),
   },
+  // Central tracking (ops notes §3.1): the reference ships STATUS and AUDIT events as json_lines over
+  // TCP to Logstash; the app.logger.* aliases let an existing properties file keep its destination.
+  tracking: {
+    enabled: bool({ description: 'Report status changes and message events to a central collector', aliases: ['app.logger.enableLogstash'], default: false }),
+    transport: enumOf(['tcp', 'http'], { description: 'tcp: json_lines over TCP (Logstash); http: batches POSTed, the collector acknowledges event ids', default: 'tcp' }),
+    destination: optional(str({ description: 'host:port of the json_lines TCP collector', aliases: ['app.logger.destination'], pattern: /^(\[[0-9a-fA-F:.]+\]|[^\s:[\]]+):\d{1,5}$/ })),
+    url: optional(url({ description: 'Endpoint of the HTTP collector (batches are POSTed here)' })),
+    tls: {
+      enabled: bool({ description: 'Use TLS on the TCP transport (the HTTP transport follows its URL scheme)', aliases: ['app.logger.secureLogstash'], default: false }),
+      certificate: optional(str({ description: 'PEM file with the client certificate (chain) presented to the collector' })),
+      key: optional(str({ description: 'PEM file with the private key of the client certificate' })),
+      keystore: optional(str({ description: 'PKCS#12 file with client certificate and key, instead of certificate + key' })),
+      keystorePassword: optional(str({ description: 'Password of the PKCS#12 client keystore', secret: true })),
+      ca: optional(str({ description: 'PEM file with the CA certificates the collector\'s certificate must chain to; the system roots when unset' })),
+    },
+    bufferMaxBytes: size({ description: 'Largest size of the local event buffer; past it the oldest undelivered events are dropped', default: '1GB' }),
+    bufferWarnBytes: size({ description: 'Undelivered events above this size make tracking DEGRADED in health', default: '64MB' }),
+    batchMaxEvents: int({ description: 'Most events sent in one batch (one TCP connection or one HTTP request)', default: 500, min: 1, max: 10000 }),
+    batchDelay: duration({ description: 'How long to gather events before sending a batch that is not full', default: '1s' }),
+    requestTimeout: duration({ description: 'Timeout of one batch delivery', default: '30s' }),
+    initialBackoff: duration({ description: 'Wait before the first retry after a failed delivery', default: '1s' }),
+    maxBackoff: duration({ description: 'Longest wait between retries while the collector is unreachable', default: '1m' }),
+  },
   dpo: {
     ...service('DPO', ['difi.move.dpo.default-ttl-hours'], ['difi.move.dpo.upload-size-limit'], '1GB'),
     messageChannel: optional(str({ description: 'Channel put into the MessageChannel scope of outgoing DPO messages (api notes §3.5)', aliases: ['difi.move.dpo.message-channel'], pattern: /^[a-zA-Z0-9\-_]{0,25}$/ })),
