@@ -23,6 +23,9 @@ commands:
                       run the daemon; FILE is YAML (.yml/.yaml) or a reference .properties file
   sandbox [--data-dir DIR] [--port N]
                       start a local eFormidling network and a daemon for a demo organisation
+  send [--api URL] [--user NAME] (--sbd FILE | --to RECEIVER …) [--wait S] FILE...
+                      send a message through a running daemon's API and follow its statuses
+  status MESSAGE_ID   print a message's status timeline
   settings            list every setting with its reference alias, environment variable and default
   cms encrypt|decrypt, asic pack|verify|open, keys generate|show
                       operator tools for opening stuck messages by hand (see 'efm cms --help' …)
@@ -124,6 +127,21 @@ async function main(argv: string[]): Promise<number> {
     case 'settings':
       commandSettings();
       return 0;
+    case 'send':
+    case 'status': {
+      const client = await import('./client/index.js');
+      const io = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+      try {
+        return await (command === 'send' ? client.runSendCommand(rest, io) : client.runStatusCommand(rest, io));
+      } catch (err) {
+        if (err instanceof client.CommandUsageError) throw new UsageError(`${err.message}\n${client.SEND_USAGE}`);
+        if (err instanceof client.ApiError || err instanceof SyntaxError) {
+          console.error(`efm: ${err.message}`);
+          return 1;
+        }
+        throw err;
+      }
+    }
     case 'cms':
     case 'asic':
     case 'keys': {
