@@ -58,6 +58,11 @@ export class JsonLinesCollector {
     return new Set(this.lines.flatMap((l) => (l.eventId === undefined ? [] : [l.eventId])));
   }
 
+  /** Connections open right now (a hanging collector keeps them open). */
+  openConnections(): number {
+    return this.sockets.size;
+  }
+
   summary(): Record<string, unknown> {
     return {
       destination: this.destination,
