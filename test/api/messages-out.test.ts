@@ -26,10 +26,12 @@ async function uploadArkivmelding(t: TestDaemon, id: string, referenced: string[
   await expectUploaded(t, id, { filename: 'arkivmelding.xml', contentType: 'application/xml', body: arkivmeldingXml('Vedtak', referenced) });
 }
 
+// One daemon for the describes that leave its settings and clock alone; each test uses its own ids.
+let t: TestDaemon;
+beforeAll(async () => { t = await startTestDaemon(); });
+afterAll(async () => { await t.close(); });
+
 describe('POST /api/messages/out (create)', () => {
-  let t: TestDaemon;
-  beforeAll(async () => { t = await startTestDaemon(); });
-  afterAll(async () => { await t.close(); });
 
   it('refuses a request without credentials with 401', async () => {
     const res = await t.api('/api/messages/out', { method: 'POST', auth: false, headers: { 'content-type': 'application/json' }, body: JSON.stringify(arkivmeldingSbd()) });
@@ -147,24 +149,21 @@ describe('POST /api/messages/out (create)', () => {
 });
 
 describe('POST /api/messages/out for a service that is not enabled', () => {
-  let t: TestDaemon;
-  beforeAll(async () => { t = await startTestDaemon({ config: { 'difi.move.feature.enableDPE': false } }); });
-  afterAll(async () => { await t.close(); });
+  let withoutDpe: TestDaemon;
+  beforeAll(async () => { withoutDpe = await startTestDaemon({ config: { 'difi.move.feature.enableDPE': false } }); });
+  afterAll(async () => { await withoutDpe.close(); });
 
   it('answers 400 ServiceNotEnabledException when the receiver takes the process over DPE only', async () => {
-    const res = await postJson(t, '/api/messages/out', innsynskravSbd());
+    const res = await postJson(withoutDpe, '/api/messages/out', innsynskravSbd());
     expect(res.status).toBe(400);
     const body = await errorOf(res);
     expect(body.exception).toBe('no.difi.meldingsutveksling.exceptions.ServiceNotEnabledException');
     expect(body.message).toBe('Service DPE is not enabled');
-    expect((await jsonOf<Page>(await t.api('/api/messages/out'))).totalElements).toBe(0);
+    expect((await jsonOf<Page>(await withoutDpe.api('/api/messages/out'))).totalElements).toBe(0);
   });
 });
 
 describe('POST /api/messages/out/{messageId} (send)', () => {
-  let t: TestDaemon;
-  beforeAll(async () => { t = await startTestDaemon(); });
-  afterAll(async () => { await t.close(); });
 
   it('answers 404 for an unknown messageId', async () => {
     const res = await send(t, '6f1c9a52-0000-4000-8000-000000000000');
@@ -214,29 +213,27 @@ describe('POST /api/messages/out/{messageId} (send)', () => {
 });
 
 describe('sending a message whose time to live has passed', () => {
-  let t: TestDaemon;
-  beforeEach(async () => { t = await startTestDaemon(); });
-  afterEach(async () => { await t.close(); });
+  // Restarted with a later clock, so a daemon of its own.
+  let later: TestDaemon;
+  beforeEach(async () => { later = await startTestDaemon(); });
+  afterEach(async () => { await later.close(); });
 
   it('answers 400 TimeToLiveException and registers LEVETID_UTLOPT', async () => {
-    const id = messageIdOf(await createMessage(t, arkivmeldingSbd({ expectedResponseDateTime: '2019-03-25T13:38:23+01:00' })));
-    await uploadArkivmelding(t, id, ['vedtak.pdf']);
-    await expectUploaded(t, id, { filename: 'vedtak.pdf', contentType: 'application/pdf', body: pdfBytes() });
+    const id = messageIdOf(await createMessage(later, arkivmeldingSbd({ expectedResponseDateTime: '2019-03-25T13:38:23+01:00' })));
+    await uploadArkivmelding(later, id, ['vedtak.pdf']);
+    await expectUploaded(later, id, { filename: 'vedtak.pdf', contentType: 'application/pdf', body: pdfBytes() });
 
-    await t.restart({ 'efm.clock.fixed': '2019-03-25T14:00:00Z' });
+    await later.restart({ 'efm.clock.fixed': '2019-03-25T14:00:00Z' });
 
-    const res = await send(t, id);
+    const res = await send(later, id);
     expect(res.status).toBe(400);
     expect((await errorOf(res)).message).toBe('ExpectedResponseDateTime 2019-03-25T13:38:23+01:00 has been exceeded. Please resend the message');
-    const statuses = await jsonOf<{ content: { status: string }[] }>(await t.api(`/api/statuses/${id}`));
+    const statuses = await jsonOf<{ content: { status: string }[] }>(await later.api(`/api/statuses/${id}`));
     expect(statuses.content.map((s) => s.status)).toEqual(['OPPRETTET', 'LEVETID_UTLOPT']);
   });
 });
 
 describe('GET and DELETE /api/messages/out', () => {
-  let t: TestDaemon;
-  beforeAll(async () => { t = await startTestDaemon(); });
-  afterAll(async () => { await t.close(); });
 
   const PROCESS = 'urn:no:difi:profile:arkivmelding:kulturIdrettOgFritid:ver1.0';
 
@@ -270,8 +267,9 @@ describe('GET and DELETE /api/messages/out', () => {
     const seen = [...first.content, ...second.content].map((m) => m.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier);
     expect(seen.sort()).toEqual([...ids].sort());
 
-    const byReceiver = await jsonOf<Page>(await t.api('/api/messages/out?receiverIdentifier=910075918&serviceIdentifier=DPO'));
-    expect(byReceiver.totalElements).toBe(4);
+    const byReceiver = await jsonOf<Page>(await t.api(`/api/messages/out?receiverIdentifier=910075918&serviceIdentifier=DPO&processIdentifier=${encodeURIComponent(PROCESS)}`));
+    expect(byReceiver.totalElements).toBe(3);
+    expect((await jsonOf<Page>(await t.api(`/api/messages/out?receiverIdentifier=910077473&processIdentifier=${encodeURIComponent(PROCESS)}`))).totalElements).toBe(0);
     expect((await jsonOf<Page>(await t.api('/api/messages/out?serviceIdentifier=DPE'))).totalElements).toBe(0);
     expect((await jsonOf<Page>(await t.api(`/api/messages/out?messageId=${ids[1]}`))).content).toHaveLength(1);
   });

@@ -1,11 +1,11 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fixedClock } from '../../src/clock/index.js';
 import { testConfig } from '../../src/config/testing.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
-import { generateSelfSignedKeystore } from '../../src/crypto/index.js';
+import { generateSelfSignedKeystore, type GeneratedKeystore } from '../../src/crypto/index.js';
 import { createLogger } from '../../src/logging/index.js';
 import { startFakeServiceRegistry, defaultDemoOrganisations, type FakeServiceRegistry } from '../../src/sandbox/index.js';
 
@@ -35,14 +35,28 @@ export interface TestDaemonOptions {
   config?: Record<string, unknown>;
 }
 
+// Generating RSA keys is most of a daemon's start-up; the daemons of one test process share a pair,
+// valid from the fixed "now" of the tests for ten years.
+let keystores: Promise<{ own: GeneratedKeystore; peer: GeneratedKeystore }> | undefined;
+
+function testKeystores(): Promise<{ own: GeneratedKeystore; peer: GeneratedKeystore }> {
+  keystores ??= (async () => {
+    const issued = { clock: fixedClock(DEFAULT_NOW), validDays: 3650, password: 'secret' };
+    const [own, peer] = await Promise.all([
+      generateSelfSignedKeystore({ orgNumber: OWN_ORG, ...issued }),
+      generateSelfSignedKeystore({ orgNumber: PEER_ORG, ...issued }),
+    ]);
+    return { own, peer };
+  })();
+  return keystores;
+}
+
 export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<TestDaemon> {
   const dataDir = await mkdtemp(join(tmpdir(), 'efm-test-'));
   const keys = join(dataDir, 'keys');
   await mkdir(keys);
-  // Valid from the fixed "now" of the tests for ten years.
-  const issued = { clock: fixedClock(DEFAULT_NOW), validDays: 3650, password: 'secret' };
-  const own = await generateSelfSignedKeystore({ orgNumber: OWN_ORG, out: join(keys, 'own.p12'), ...issued });
-  const peer = await generateSelfSignedKeystore({ orgNumber: PEER_ORG, ...issued });
+  const { own, peer } = await testKeystores();
+  await writeFile(join(keys, 'own.p12'), own.pkcs12, { mode: 0o600 });
   const registry = await startFakeServiceRegistry({
     organisations: defaultDemoOrganisations({ [OWN_ORG]: own.entry.certificate.toString(), [PEER_ORG]: peer.entry.certificate.toString() }),
   });
