@@ -20,7 +20,13 @@ const NO_FILES: AsyncIterable<FileToValidate> = { async *[Symbol.asyncIterator](
 
 /** Hands busboy's file parts to the validator one at a time; the parser waits while a part is read. */
 async function validateMultipart(req: Request, validation: Validation, limits: MultipartLimits) {
-  const bb = busboy({ headers: req.headers, limits: { files: limits.maxFiles, fieldSize: limits.sbdMaxBytes, fields: 1 } });
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({ headers: req.headers, limits: { files: limits.maxFiles, fieldSize: limits.sbdMaxBytes, fields: 1 } });
+  } catch (err) {
+    // busboy refuses a Content-Type it cannot use (no boundary) by throwing here.
+    throw new ValidationRequestError(`The multipart request could not be read: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const queue: (FileToValidate | null)[] = [];
   let wake: (() => void) | undefined;
   const push = (item: FileToValidate | null) => {
