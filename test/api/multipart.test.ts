@@ -80,6 +80,13 @@ describe('POST /api/messages/out/multipart', () => {
     expect((await errorOf(res)).message).toBe('The request must be multipart/form-data with a part named sbd');
   });
 
+  it('answers 400 for multipart without a boundary, and for a body cut short', async () => {
+    expect((await post('x', { contentType: 'multipart/form-data' })).status).toBe(400);
+    const cut = await post('--xyz\r\nContent-Disposition: form-data; name="sbd"\r\n\r\n{}', { contentType: 'multipart/form-data; boundary=xyz' });
+    expect(cut.status).toBe(400);
+    expect((await errorOf(cut)).code).toBe('EFM_INVALID_MULTIPART');
+  });
+
   it('answers 400 when the sbd part is missing', async () => {
     const res = await post(form({ after: [filePart('vedtak.pdf', pdf(100))] }));
     expect(res.status).toBe(400);

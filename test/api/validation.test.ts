@@ -61,6 +61,14 @@ describe('POST /api/validation', () => {
     expect((await errorOf(early)).message).toBe('The part named sbd must come before the file parts');
   });
 
+  it('answers 400, not 500, for multipart without a boundary or with a broken body', async () => {
+    for (const [contentType, body] of [['multipart/form-data', 'x'], ['multipart/form-data; boundary=xyz', '--xyz\r\nContent-Disposition: form-data; name="sbd"\r\n\r\n{}']]) {
+      const res = await t.api('/api/validation', { method: 'POST', headers: { 'content-type': contentType ?? '' }, body });
+      expect(res.status, contentType).toBe(400);
+      expect((await errorOf(res)).code).toBe('EFM_INVALID_VALIDATION_REQUEST');
+    }
+  });
+
   it('reports a valid JSON SBD as valid with the service it would go by', async () => {
     expect(await validate(avtaltSbd())).toEqual({ valid: true, service: 'DPO', problems: [] });
   });
