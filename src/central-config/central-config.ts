@@ -16,7 +16,7 @@ import type { DocumentSource } from './http-source.js';
 import { isSameDocument, planDocument, type ConfigState, type Plan } from './plan.js';
 import { DEFAULTS, type CentralStart } from './startup.js';
 
-export const JOB_NAME = 'central-config';
+const JOB_NAME = 'central-config';
 
 export interface CentralConfigOptions {
   start: CentralStart;

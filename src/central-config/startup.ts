@@ -55,7 +55,7 @@ export interface LayeredConfig {
   central: CentralStart | undefined;
 }
 
-export function centralSettings(config: Config): CentralSettings {
+function centralSettings(config: Config): CentralSettings {
   const c = config.centralConfig;
   if (c.url === undefined) throw new CentralConfigSetupError('efm.central-config.enabled is on but efm.central-config.url is not set');
   if (c.trustedKeys === undefined) throw new CentralConfigSetupError('efm.central-config.enabled is on but efm.central-config.trusted-keys (the pinned public key) is not set');

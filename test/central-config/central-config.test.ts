@@ -84,6 +84,17 @@ describe(createCentralConfig.name, () => {
     expect(r.central.current().serviceRegistry.cacheTtl).toBe(300_000);
   });
 
+  it('applies nothing before the restart when a hot value reaches a cold key through a local placeholder', async () => {
+    const r = await start({ 'efm.dpo.message-channel': '${efm.log.level}' });
+    const before = r.central.current();
+    expect(before.dpo.messageChannel).toBe('info');
+    r.serve(await f.sign({ settings: { 'efm.log.level': 'debug' } }));
+
+    expect(await r.central.refresh()).toMatchObject({ result: 'applied', appliedNow: [], pendingRestart: ['efm.log.level', 'efm.dpo.message-channel'] });
+    expect(r.central.current()).toBe(before);
+    expect(r.changes).toEqual([]);
+  });
+
   it('rejects a document signed with a key that is not pinned, logs it, shows it in health, and changes nothing', async () => {
     const r = await start();
     const before = r.central.current();
