@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { systemClock } from '../../src/clock/index.js';
 import { JsonLinesCollector } from '../../src/sandbox/collector/index.js';
 import type { TrackingEvent, TrackingReporter } from '../../src/tracking/index.js';
-import { reporterFor, statusEvents } from './support/reporter.js';
+import { reporterFor, statusEvent, statusEvents } from './support/reporter.js';
 
 const WAIT = { timeout: 20_000, interval: 20 };
 
@@ -69,7 +69,7 @@ describe('tracking over json_lines TCP', () => {
     collector.fail('hang');
     const r = await open({ 'efm.tracking.request-timeout': '300ms' });
     r.start();
-    r.record(statusEvents(1)[0] as TrackingEvent);
+    r.record(statusEvent());
     await vi.waitFor(() => expect(collector.openConnections()).toBeGreaterThan(0), WAIT);
     // The reporter is now inside a delivery that will never be answered.
     const events = statusEvents(100, 1000);

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { systemClock } from '../../src/clock/index.js';
 import { HttpCollector, JsonLinesCollector } from '../../src/sandbox/collector/index.js';
 import type { TrackingReporter } from '../../src/tracking/index.js';
-import { makePki, reporterFor, statusEvents, type TestPki } from './support/reporter.js';
+import { makePki, reporterFor, statusEvent, statusEvents, type TestPki } from './support/reporter.js';
 
 const WAIT = { timeout: 20_000, interval: 20 };
 
@@ -56,9 +56,9 @@ describe('tracking over TLS with a client certificate', () => {
       'app.logger.destination': c.destination, 'efm.tracking.tls.enabled': true,
       'efm.tracking.tls.keystore': pki.paths.clientP12, 'efm.tracking.tls.keystore-password': pki.clientP12Password, 'efm.tracking.tls.ca': pki.paths.ca,
     });
-    const [event] = statusEvents(1);
-    if (event) r.record(event);
-    await vi.waitFor(() => expect([...c.uniqueEventIds()]).toEqual([event?.eventId]), WAIT);
+    const event = statusEvent();
+    r.record(event);
+    await vi.waitFor(() => expect([...c.uniqueEventIds()]).toEqual([event.eventId]), WAIT);
   });
 
   it('gets nothing in without a client certificate, and reports DEGRADED while staying up', async () => {

@@ -23,7 +23,8 @@ export interface HttpCollectorOptions {
 
 /**
  * `unavailable`: 503 without storing. `hang`: never answer. `drop-answer`: store, then reset the
- * connection instead of answering. `partial`: store all, acknowledge only the first half.
+ * connection instead of answering. `partial`: take only the first half of the batch (as a collector
+ * short of room would) and acknowledge just that.
  */
 export type HttpCollectorFailure = 'unavailable' | 'hang' | 'drop-answer' | 'partial';
 
@@ -125,11 +126,10 @@ export class HttpCollector {
     if (events === undefined) return answer(res, 400, { error: 'expected {"events":[…]}' });
     if (this.failure === 'unavailable') return answer(res, 503, { error: 'unavailable' });
     this.posts++;
-    const { stored, rejected } = this.take(events);
+    const { stored, rejected } = this.take(this.failure === 'partial' ? events.slice(0, Math.ceil(events.length / 2)) : events);
     if (this.failure === 'drop-answer') return void req.socket.resetAndDestroy();
-    const acknowledged = this.failure === 'partial' ? stored.slice(0, Math.ceil(stored.length / 2)) : stored;
-    res.on('finish', () => { for (const id of acknowledged) this.acknowledged.add(id); });
-    answer(res, 200, { stored: acknowledged, rejected });
+    res.on('finish', () => { for (const id of stored) this.acknowledged.add(id); });
+    answer(res, 200, { stored, rejected });
   }
 
   private take(events: readonly unknown[]): { stored: string[]; rejected: { eventId: string; reason: string }[] } {

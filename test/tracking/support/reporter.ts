@@ -23,8 +23,12 @@ export function reporterFor(dir: string, settings: Readonly<Record<string, unkno
   return createTrackingReporter({ dir, clock: systemClock, log: silentLog, settings: config.tracking, identity: IDENTITY });
 }
 
+export function statusEvent(statusId = 1): TrackingEvent {
+  return statusChangeEvent(aStatusChange({ statusId }));
+}
+
 export function statusEvents(count: number, firstStatusId = 1): TrackingEvent[] {
-  return Array.from({ length: count }, (_, i) => statusChangeEvent(aStatusChange({ statusId: firstStatusId + i })));
+  return Array.from({ length: count }, (_, i) => statusEvent(firstStatusId + i));
 }
 
 export interface TestPki {
