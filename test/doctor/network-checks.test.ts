@@ -15,13 +15,13 @@ describe(clockCheck.name, () => {
   it('passes a clock that agrees with the endpoint\'s Date header', async () => {
     const url = await startServer((_, res) => res.end());
     const result = await probe(new URL(url), 2000, systemClock);
-    expect(clockCheck([{ url, result }], 5000)).toMatchObject({ name: 'clock', status: 'ok', detail: expect.stringMatching(/[+-]0\.\d s against 127\.0\.0\.1/) as unknown });
+    expect(clockCheck([{ url, result }], 5000)).toMatchObject({ name: 'clock', status: 'ok', detail: expect.stringMatching(/[+-]\d+\.\d s against 127\.0\.0\.1/) as unknown });
   });
 
   it('fails a clock an hour behind the endpoint, and says by how much', async () => {
     const url = await startServer((_, res) => res.end());
     const result = await probe(new URL(url), 2000, offsetClock(-HOUR));
-    expect(clockCheck([{ url, result }], 5000)).toMatchObject({ status: 'fail', ok: false, detail: expect.stringMatching(/-3600\.\d s/) as unknown, fix: expect.stringContaining('NTP') as unknown });
+    expect(clockCheck([{ url, result }], 5000)).toMatchObject({ status: 'fail', ok: false, detail: expect.stringMatching(/-(3599|3600)\.\d s/) as unknown, fix: expect.stringContaining('NTP') as unknown });
   });
 
   it('fails a clock ahead of an endpoint whose Date header is behind', async () => {
