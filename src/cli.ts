@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ConfigError, describeSettings, loadConfig, PROFILES, type Config, type Profile } from './config/index.js';
+import { loadCentralLayer, type LayeredConfig } from './central-config/index.js';
+import { ConfigError, describeSettings, loadConfig, PROFILES, type Profile } from './config/index.js';
 import { startDaemon, type RunningDaemon } from './daemon.js';
 import { EfmError } from './domain/errors.js';
 import { createLogger, type Logger } from './logging/index.js';
@@ -26,6 +27,8 @@ commands:
   send [--api URL] [--user NAME] (--sbd FILE | --to RECEIVER …) [--wait S] FILE...
                       send a message through a running daemon's API and follow its statuses
   status MESSAGE_ID   print a message's status timeline
+  doctor [--config FILE] [--profile P] [--json]
+                      check a deployment: config, keystore, clock, endpoints, disk, database
   settings            list every setting with its reference alias, environment variable and default
   cms encrypt|decrypt, asic pack|verify|open, keys generate|show
                       operator tools for opening stuck messages by hand (see 'efm cms --help' …)
@@ -52,8 +55,11 @@ function parseProfile(value: string | undefined): Profile | undefined {
 
 class UsageError extends Error {}
 
-function loadOrExplain(profile: Profile | undefined, configFile: string | undefined, extraEnv?: Record<string, string>): { config: Config; warnings: string[] } {
-  return loadConfig({ profile, configFile: configFile ? resolve(configFile) : undefined, env: efmEnv(extraEnv), configDir: CONFIG_DIR });
+/** Loads the configuration as `efm start` runs with it: local sources, then the central layer. */
+async function loadOrExplain(profile: Profile | undefined, configFile: string | undefined, extraEnv?: Record<string, string>): Promise<LayeredConfig & { warnings: string[] }> {
+  const local = loadConfig({ profile, configFile: configFile ? resolve(configFile) : undefined, env: efmEnv(extraEnv), configDir: CONFIG_DIR });
+  const layered = await loadCentralLayer(local);
+  return { ...layered, warnings: [...local.warnings, ...layered.warnings] };
 }
 
 async function runUntilSignal(daemons: RunningDaemon[], log: Logger, extra: () => Promise<void> = async () => undefined): Promise<void> {
@@ -76,11 +82,20 @@ async function runUntilSignal(daemons: RunningDaemon[], log: Logger, extra: () =
 
 async function commandStart(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { config: { type: 'string' }, profile: { type: 'string' } }, strict: true });
-  const { config, warnings } = loadOrExplain(parseProfile(values.profile), values.config);
+  const { config, warnings, central } = await loadOrExplain(parseProfile(values.profile), values.config);
   const log = createLogger({ level: config.log.level });
-  for (const w of warnings) log.warn({ setting: w }, 'configuration setting not supported yet; ignored');
-  const daemon = await startDaemon({ config, log, version: version(), schemaDir: SCHEMA_DIR });
+  for (const w of warnings) log.warn({ setting: w }, 'configuration warning');
+  const daemon = await startDaemon({ config, log, version: version(), schemaDir: SCHEMA_DIR, central });
   await runUntilSignal([daemon], log);
+}
+
+async function commandDoctor(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, profile: { type: 'string' }, json: { type: 'boolean' } }, strict: true });
+  const { runDoctor, formatDoctorReport } = await import('./doctor/index.js');
+  const profile = parseProfile(values.profile);
+  const report = await runDoctor({ clock: systemClock, loadConfig: () => loadOrExplain(profile, values.config) });
+  process.stdout.write(formatDoctorReport(report, { json: values.json ?? false }));
+  return report.ok ? 0 : 1;
 }
 
 async function commandSandbox(args: string[]): Promise<void> {
@@ -89,7 +104,7 @@ async function commandSandbox(args: string[]): Promise<void> {
   const network = await startSandboxNetwork({ dataDir, clock: systemClock });
   const sender = network.organisations[0];
   if (!sender) throw new Error('the sandbox has no organisations');
-  const { config, warnings } = loadOrExplain('sandbox', undefined, {
+  const { config, warnings, central } = await loadOrExplain('sandbox', undefined, {
     EFM_DATA_DIR: resolve(dataDir, sender.orgnr),
     EFM_ORG_NUMBER: sender.orgnr,
     EFM_ORG_KEYSTORE_PATH: sender.keystorePath,
@@ -98,8 +113,8 @@ async function commandSandbox(args: string[]): Promise<void> {
     ...(values.port ? { EFM_SERVER_PORT: values.port } : {}),
   });
   const log = createLogger({ level: config.log.level });
-  for (const w of warnings) log.warn({ setting: w }, 'configuration setting not supported yet; ignored');
-  const daemon = await startDaemon({ config, log, version: version(), schemaDir: SCHEMA_DIR });
+  for (const w of warnings) log.warn({ setting: w }, 'configuration warning');
+  const daemon = await startDaemon({ config, log, version: version(), schemaDir: SCHEMA_DIR, central });
   log.info({
     api: `${daemon.url}/api`, organisation: sender.orgnr, user: config.api.auth.username,
     registry: network.registryUrl, peers: network.organisations.map((o) => o.orgnr),
@@ -127,6 +142,8 @@ async function main(argv: string[]): Promise<number> {
     case 'settings':
       commandSettings();
       return 0;
+    case 'doctor':
+      return commandDoctor(rest);
     case 'send':
     case 'status': {
       const client = await import('./client/index.js');

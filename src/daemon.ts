@@ -10,12 +10,13 @@ import { apiV2 } from './api/v2/index.js';
 import { buildOpenApiDocument } from './api/openapi/index.js';
 import { fixedClock, systemClock, type Clock } from './clock/index.js';
 import type { Config } from './config/index.js';
+import { createCentralConfig, httpDocumentSource, type CentralStart } from './central-config/index.js';
 import type { ServiceIdentifier } from './domain/statuses.js';
 import { JobRegistry } from './engine/jobs/index.js';
 import { WebhookDispatcher } from './engine/webhooks/index.js';
 import { openOwnKeystore } from './identity/index.js';
 import { randomIds, sequenceIds } from './ids/index.js';
-import type { Logger } from './logging/index.js';
+import { setLogLevel, type Logger } from './logging/index.js';
 import { countRequests, createMetrics } from './manage/metrics.js';
 import { manageRouter } from './manage/router.js';
 import { ArkivmeldingReader } from './messages/arkivmelding-reader.js';
@@ -43,6 +44,8 @@ export interface DaemonOptions {
   schemaDir: string;
   /** Host to bind; all interfaces when absent. */
   host?: string;
+  /** The central configuration layer, when enabled (loadCentralLayer at start-up). */
+  central?: CentralStart;
 }
 
 export interface RunningDaemon {
@@ -56,19 +59,19 @@ export interface RunningDaemon {
 const SERVICES: readonly ServiceIdentifier[] = ['DPO', 'DPV', 'DPI', 'DPF', 'DPE', 'DPH'];
 const JSON_LIMIT_BYTES = 10 * 1024 * 1024;
 
-function serviceSettings(config: Config) {
+function serviceSettings(config: Config, running: () => Config) {
   const byService = {
     DPO: config.dpo, DPV: config.dpv, DPI: config.dpi, DPF: config.dpf, DPE: config.dpe, DPH: config.dph,
   } as const;
-  const formats = config.validation.formats;
-  const formatsBy = { DPO: formats.dpo, DPV: formats.dpv, DPI: formats.dpi, DPF: formats.dpf, DPE: formats.dpe, DPH: formats.dph } as const;
+  const formatsBy = (f: Config['validation']['formats']) => ({ DPO: f.dpo, DPV: f.dpv, DPI: f.dpi, DPF: f.dpf, DPE: f.dpe, DPH: f.dph }) as const;
   const pick = <T>(service: ServiceIdentifier, from: Record<Exclude<ServiceIdentifier, 'UNKNOWN'>, T>, fallback: T): T =>
     service === 'UNKNOWN' ? fallback : from[service];
   return {
     enabled: SERVICES.filter((s) => s !== 'UNKNOWN' && byService[s as Exclude<ServiceIdentifier, 'UNKNOWN'>].enabled),
     ttlHours: (s: ServiceIdentifier) => pick(s, { DPO: byService.DPO.defaultTtlHours, DPV: byService.DPV.defaultTtlHours, DPI: byService.DPI.defaultTtlHours, DPF: byService.DPF.defaultTtlHours, DPE: byService.DPE.defaultTtlHours, DPH: byService.DPH.defaultTtlHours }, config.messages.defaultTtlHours),
     uploadLimit: (s: ServiceIdentifier) => pick(s, { DPO: byService.DPO.uploadSizeLimit, DPV: byService.DPV.uploadSizeLimit, DPI: byService.DPI.uploadSizeLimit, DPF: byService.DPF.uploadSizeLimit, DPE: byService.DPE.uploadSizeLimit, DPH: byService.DPH.uploadSizeLimit }, 0),
-    formats: (s: ServiceIdentifier): readonly string[] => pick(s, formatsBy, ['any']),
+    // Format allow-lists may be changed centrally: read the running config each time.
+    formats: (s: ServiceIdentifier): readonly string[] => pick(s, formatsBy(running().validation.formats), ['any']),
   };
 }
 
@@ -82,7 +85,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const ids = config.uuid.sequence.length > 0 ? sequenceIds(config.uuid.sequence) : randomIds;
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
-  const services = serviceSettings(config);
+  let running = config;
+  const services = serviceSettings(config, () => running);
 
   const ks = config.org.keystore;
   const own = await openOwnKeystore({
@@ -136,7 +140,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   });
 
   const arkivmelding = new ArkivmeldingReader();
-  const strict = new StrictChecks({ strict: config.validation.strict, arkivmelding, schemaDir: o.schemaDir, log: log.child({ module: 'validation' }) });
+  const strict = new StrictChecks({ isStrict: () => running.validation.strict, arkivmelding, schemaDir: o.schemaDir, log: log.child({ module: 'validation' }) });
   const checkCertificate = certificateCheck({
     certificate: own.entry.certificate, orgNumber: config.org.number, clock,
     compareWithRegistry: config.dpo.enabled || config.dpe.enabled,
@@ -166,6 +170,20 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
 
   const jobs = new JobRegistry(log.child({ module: 'jobs' }));
   jobs.register({ name: 'webhook-delivery', schedule: '*/30 * * * * *', run: () => dispatcher.drain() });
+  const central = o.central ? createCentralConfig({
+    start: o.central, clock, log: log.child({ module: 'central-config' }),
+    source: httpDocumentSource({ url: o.central.settings.url, timeoutMs: o.central.settings.requestTimeoutMs }),
+    // Only the hot keys (HOT_KEYS) arrive here; everything else waits for the next start.
+    onChange: (next) => {
+      running = next;
+      setLogLevel(log, next.log.level);
+      dispatcher.setRetryPolicy({
+        maxAttempts: next.webhooks.maxAttempts, initialBackoffMs: next.webhooks.initialBackoff,
+        backoffMultiplier: next.webhooks.backoffFactor, maxBackoffMs: next.webhooks.maxBackoff,
+      });
+    },
+  }) : undefined;
+  if (central) jobs.register(central.job);
 
   const apiCredentials = config.api.auth.enabled ? credentialsOf(config.api.auth.username, config.api.auth.password) : undefined;
   const manageCredentials = credentialsOf(config.manage.username || undefined, config.manage.password || undefined) ?? apiCredentials;
@@ -176,7 +194,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     majors: [apiV2({ store, outgoing, incoming, subscriptions, capabilities: registry, validation, multipart, jsonLimitBytes: JSON_LIMIT_BYTES })],
     manage: manageRouter({
       auth: basicAuth(config.api.auth.enabled ? manageCredentials : undefined),
-      health: [{ name: 'store', check: async () => { await store.ping(); return { status: 'UP' }; } }],
+      health: [
+        { name: 'store', check: async () => { await store.ping(); return { status: 'UP' }; } },
+        ...(central ? [{ name: 'centralConfig', check: async () => central.health() }] : []),
+      ],
       info: () => ({
         version: o.version, organisationNumber: config.org.number, enabledServices: services.enabled,
         apiVersions: ['2'], certificate: { source: own.source, notAfter: own.entry.certificate.validTo },

@@ -1,2 +1,2 @@
-export { createLogger, type Logger, type LoggerOptions } from './logger.js';
+export { createLogger, setLogLevel, type Logger, type LoggerOptions } from './logger.js';
 export { redactPersonNumbers, hashPersonNumber } from './redact.js';

@@ -26,10 +26,20 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+// The level can change while the daemon runs (a centrally pushed log level, issue 6), and pino children
+// keep the level they were made with. So pino itself lets everything through and one threshold, shared
+// by the root logger and all its children, decides in the logMethod hook.
+const thresholds = new WeakMap<Logger, { value: number }>();
+
+function levelValue(level: string): number {
+  return level === 'silent' ? Infinity : (pino.levels.values[level] ?? pino.levels.values.info ?? 30);
+}
+
 export function createLogger(options: LoggerOptions): Logger {
-  return pino(
+  const threshold = { value: levelValue(options.level) };
+  const root = pino(
     {
-      level: options.level,
+      level: 'trace',
       base: { service: 'efm' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       formatters: {
@@ -37,7 +47,8 @@ export function createLogger(options: LoggerOptions): Logger {
         log: (object) => redactValue(object) as Record<string, unknown>,
       },
       hooks: {
-        logMethod(args, method) {
+        logMethod(args, method, level) {
+          if (level < threshold.value) return;
           const redacted = args.map((a) => (typeof a === 'string' ? redactPersonNumbers(a) : a));
           method.apply(this, redacted as Parameters<typeof method>);
         },
@@ -45,4 +56,12 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     options.destination,
   );
+  thresholds.set(root, threshold);
+  return root;
+}
+
+/** Changes the level of a logger made by createLogger and of every child made from it. */
+export function setLogLevel(root: Logger, level: string): void {
+  const threshold = thresholds.get(root);
+  if (threshold) threshold.value = levelValue(level);
 }

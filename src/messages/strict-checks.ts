@@ -19,7 +19,8 @@ export class StrictValidationError extends ValidationError {
 }
 
 export interface StrictChecksOptions {
-  strict: boolean;
+  /** Read on every check: the setting may be changed centrally while the daemon runs. */
+  isStrict: () => boolean;
   arkivmelding: Pick<ArkivmeldingReader, 'schemaProblems'>;
   /** Directory holding schemas/arkivmelding/*.xsd. */
   schemaDir: string;
@@ -32,7 +33,7 @@ export class StrictChecks {
   constructor(private readonly o: StrictChecksOptions) {}
 
   get isStrict(): boolean {
-    return this.o.strict;
+    return this.o.isStrict();
   }
 
   businessProblems(sbd: StandardBusinessDocument, options: BusinessRuleOptions): FieldProblem[] {
@@ -50,7 +51,7 @@ export class StrictChecks {
   /** Rejects in strict mode; otherwise logs the problems (fields and codes only, never the values). */
   enforce(what: string, problems: FieldProblem[]): void {
     if (problems.length === 0) return;
-    if (this.o.strict) throw new StrictValidationError(what, problems);
+    if (this.o.isStrict()) throw new StrictValidationError(what, problems);
     this.o.log.warn({ problems: problems.map((p) => ({ field: p.field, code: p.code, message: p.message })) }, 'message accepted although it breaks documented rules (efm.validation.strict is off)');
   }
 

@@ -4,6 +4,8 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fixedClock } from '../../src/clock/index.js';
 import { testConfig } from '../../src/config/testing.js';
+import type { ConfigEntry } from '../../src/config/index.js';
+import { loadCentralLayer } from '../../src/central-config/index.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import { generateSelfSignedKeystore, type GeneratedKeystore } from '../../src/crypto/index.js';
 import { createLogger } from '../../src/logging/index.js';
@@ -51,6 +53,16 @@ function testKeystores(): Promise<{ own: GeneratedKeystore; peer: GeneratedKeyst
   return keystores;
 }
 
+function entriesOf(settings: Record<string, unknown>): Map<string, ConfigEntry> {
+  const all: Record<string, unknown> = { 'efm.org.number': OWN_ORG, 'efm.api.auth.username': USER, 'efm.api.auth.password': PASSWORD, ...settings };
+  const entries = new Map<string, ConfigEntry>();
+  for (const [key, value] of Object.entries(all)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') entries.set(key, { value, source: 'test' });
+    else if (Array.isArray(value)) entries.set(key, { value: value.map(String), source: 'test' });
+  }
+  return entries;
+}
+
 export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<TestDaemon> {
   const dataDir = await mkdtemp(join(tmpdir(), 'efm-test-'));
   const keys = join(dataDir, 'keys');
@@ -80,9 +92,15 @@ export async function startTestDaemon(options: TestDaemonOptions = {}): Promise<
     'difi.move.feature.enableDPE': true,
     ...options.config,
   };
-  const start = () => startDaemon({
-    config: testConfig(settings), log: createLogger({ level: 'debug', destination }), version: '0.0.0-test', schemaDir: SCHEMA_DIR, host: '127.0.0.1',
-  });
+  const start = async () => {
+    const config = testConfig(settings);
+    // With central configuration on, start as efm start does: the local entries plus the central layer.
+    const layered = config.centralConfig.enabled ? await loadCentralLayer({ config, entries: entriesOf(settings) }) : undefined;
+    return startDaemon({
+      config: layered?.config ?? config, central: layered?.central,
+      log: createLogger({ level: 'debug', destination }), version: '0.0.0-test', schemaDir: SCHEMA_DIR, host: '127.0.0.1',
+    });
+  };
   let daemon = await start();
   const t: TestDaemon = {
     get daemon() { return daemon; },

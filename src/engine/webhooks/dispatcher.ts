@@ -67,7 +67,7 @@ export class WebhookDispatcher {
   private http: Promise<Dispatcher> | undefined;
   private readonly ownsHttp: boolean;
   private readonly connectTimeoutMs: number;
-  private readonly policy: RetryPolicy;
+  private policy: RetryPolicy;
   private readonly readTimeoutMs: number;
   private readonly batchSize: number;
   private readonly idleRecheckMs: number;
@@ -99,6 +99,11 @@ export class WebhookDispatcher {
     this.readTimeoutMs = options.readTimeoutMs ?? DEFAULTS.readTimeoutMs;
     this.batchSize = options.batchSize ?? DEFAULTS.batchSize;
     this.idleRecheckMs = options.idleRecheckMs ?? DEFAULTS.idleRecheckMs;
+  }
+
+  /** Applies new retry settings (e.g. pushed centrally) to every later attempt. */
+  setRetryPolicy(policy: Partial<RetryPolicy>): void {
+    this.policy = { ...this.policy, ...policy };
   }
 
   /** Begins dispatching, first whatever a previous run left in the outbox. */
