@@ -1,0 +1,3 @@
+// The status-poll job: pollable outgoing conversations asked about at their transport.
+export { STATUS_POLL_JOB, statusPollJob, type StatusPollOptions } from './status-poll.js';
+export { isPollDue, pollIntervalMs } from './poll-interval.js';
