@@ -94,7 +94,8 @@ async function commandDoctor(args: string[]): Promise<number> {
   const { runDoctor, formatDoctorReport } = await import('./doctor/index.js');
   const profile = parseProfile(values.profile);
   const report = await runDoctor({ clock: systemClock, loadConfig: () => loadOrExplain(profile, values.config) });
-  process.stdout.write(formatDoctorReport(report, { json: values.json ?? false }));
+  const text = formatDoctorReport(report, { json: values.json ?? false });
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return report.ok ? 0 : 1;
 }
 
