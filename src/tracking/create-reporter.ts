@@ -45,7 +45,7 @@ export async function createTrackingReporter(o: CreateTrackingReporterOptions): 
   });
 }
 
-export async function createTransport(settings: TrackingSettings): Promise<TrackingTransport> {
+async function createTransport(settings: TrackingSettings): Promise<TrackingTransport> {
   const timeoutMs = settings.requestTimeout;
   if (settings.transport === 'http') {
     if (settings.url === undefined) throw new TrackingConfigError('efm.tracking.transport=http needs efm.tracking.url');

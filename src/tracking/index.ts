@@ -4,16 +4,14 @@ export type { TrackingEvent, TrackingField, TrackingLevel, TrackingLogger } from
 export { statusChangeEvent } from './status-event.js';
 export { messageEvent } from './message-event.js';
 export type { MessageEventInput, MessageEventKind, MessageEventSubject } from './message-event.js';
-export { toWireDocument, eventIdOf } from './wire-document.js';
+export { toWireDocument } from './wire-document.js';
 export type { TrackingIdentity } from './wire-document.js';
-export { createTrackingReporter, createTransport, parseDestination } from './create-reporter.js';
+export { createTrackingReporter, parseDestination } from './create-reporter.js';
 export type { CreateTrackingReporterOptions, TrackingSettings } from './create-reporter.js';
 export { ActiveTrackingReporter } from './reporter.js';
 export type { TrackingBufferPort, TrackingHealth, TrackingReporter, TrackingReporterOptions } from './reporter.js';
 export { TrackingBuffer } from './buffer.js';
 export type { BufferStats, TrackingBufferOptions } from './buffer.js';
-export { JsonLinesTransport } from './json-lines-transport.js';
-export type { JsonLinesTransportOptions } from './json-lines-transport.js';
 export { HttpTransport } from './http-transport.js';
 export type { HttpTransportOptions } from './http-transport.js';
 export type { BufferBatch, BufferedEvent, Delivery, RejectedEvent, TrackingTransport } from './port.js';

@@ -7,7 +7,6 @@ import { JsonLinesCollector, type CollectorTls } from './json-lines-collector.js
 
 export { HttpCollector, type HttpCollectorFailure, type HttpCollectorOptions } from './http-collector.js';
 export { JsonLinesCollector, type CollectorTls, type JsonLinesCollectorOptions, type JsonLinesFailure } from './json-lines-collector.js';
-export { startCollectorView, type CollectorView, type CollectorViewSource } from './collector-view.js';
 export type { ReceivedEvent } from './received-events.js';
 
 export interface TrackingCollectorOptions {
