@@ -4,7 +4,7 @@ import {
   ASIC_MIMETYPE, CmsDecryptionError, CmsFormatError, CmsUnsupportedAlgorithmError, decryptCms, type KeystoreEntry,
 } from '../../crypto/index.js';
 import {
-  businessMessageOf, conversationIdOf, isExpired, isReceiptStatus, MessageAlreadyExistsError, MessageNotFoundError, messageIdOf,
+  businessMessageOf, conversationIdOf, FileTooLargeError, isExpired, isReceiptStatus, MessageAlreadyExistsError, MessageNotFoundError, messageIdOf,
   TTL_EXPIRED_DESCRIPTION, typeOf, type ServiceIdentifier, type StandardBusinessDocument,
 } from '../../domain/index.js';
 import type { Logger } from '../../logging/index.js';
@@ -165,10 +165,10 @@ export class Inbox implements IncomingSink {
     } catch (err) {
       // Another worker found our DRAFT, took it for a crash's leftover and stores the message itself.
       if (err instanceof MessageNotFoundError) return 'duplicate';
-      if (!isCorruptCms(err)) throw err;
+      if (!isUnacceptable(err)) throw err;
       await this.o.store.deleteMessage('INCOMING', messageId);
       await this.o.statuses.register(messageId, 'INCOMING', service, 'FEIL', { description: err.message });
-      log.warn({ err }, 'incoming message cannot be decrypted; rejected');
+      log.warn({ err }, 'incoming message cannot be stored; rejected');
       return 'rejected';
     }
   }
@@ -198,8 +198,10 @@ export class Inbox implements IncomingSink {
   }
 }
 
-function isCorruptCms(err: unknown): err is Error {
-  return err instanceof CmsFormatError || err instanceof CmsDecryptionError || err instanceof CmsUnsupportedAlgorithmError;
+/** What no redelivery can fix: a CMS we cannot open, or an ASiC-E past the size bound. */
+function isUnacceptable(err: unknown): err is Error {
+  return err instanceof CmsFormatError || err instanceof CmsDecryptionError || err instanceof CmsUnsupportedAlgorithmError
+    || err instanceof FileTooLargeError;
 }
 
 /**

@@ -175,6 +175,18 @@ describe(Inbox.name, () => {
     expect(await statusNames(t.store, message.messageId, 'INCOMING')).toEqual(['OPPRETTET', 'FEIL']);
   });
 
+  it('rejects an ASiC-E past the size bound', async () => {
+    const message = await incoming({}, { content: Buffer.alloc(64 * 1024, 1), encrypted: true });
+    const clock = fixedClock(NOW);
+    const small = new Inbox({
+      store: t.store, clock, statuses: statusRegistry(t.store, clock), ownKey, maxAsicBytes: 1024, log: silentLog(),
+      replies: new StatusReplies({ store: t.store, clock, statusServices: new Set(), ttlHours: () => 24, onQueued: () => undefined, log: silentLog() }),
+    });
+    expect(await small.accept(message, 'DPO')).toBe('rejected');
+    expect(await statusNames(t.store, message.messageId, 'INCOMING')).toEqual(['OPPRETTET', 'FEIL']);
+    expect(await t.store.findMessage('INCOMING', message.messageId)).toBeUndefined();
+  });
+
   it('queues LEVERT back once the case system has the message', async () => {
     const message = await incoming();
     await inbox.accept(message, 'DPE');
