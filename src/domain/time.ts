@@ -51,6 +51,10 @@ export function parseDateTime(text: string): Date | undefined {
   const [, y, mo, d, h, mi, sec, frac] = m;
   const ms = frac ? Number(frac.padEnd(3, '0').slice(0, 3)) : 0;
   const guess = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec ?? 0), ms);
+  // Date.UTC rolls 2019-02-30 over into March; a date that does not come back as written is no date.
+  const back = new Date(guess);
+  if (back.getUTCMonth() !== Number(mo) - 1 || back.getUTCDate() !== Number(d) || back.getUTCHours() !== Number(h)
+    || back.getUTCMinutes() !== Number(mi) || back.getUTCSeconds() !== Number(sec ?? 0)) return undefined;
   // Two passes settle the offset also around the DST switch.
   let t = guess - osloOffsetMinutes(new Date(guess)) * 60000;
   t = guess - osloOffsetMinutes(new Date(t)) * 60000;
