@@ -43,5 +43,18 @@ export function checkRules({ values, failed, where }: RuleInput): ConfigProblem[
   if (has('efm.org.keystore.path') && get('efm.org.keystore.type') !== 'PEM' && !has('efm.org.keystore.password')) {
     report('efm.org.keystore.password', 'EFM_CONFIG_REQUIRED', 'a PKCS12 or JKS keystore needs its password: set efm.org.keystore.password (difi.move.org.keystore.password)');
   }
+  // Checked here rather than by a pattern on the field, so a bad efm.org.number is not reported twice.
+  const orgId = get('efm.dpo.system-user.org-id');
+  if (typeof orgId === 'string' && !SYSTEM_USER_ORG.test(orgId) && !failed.has(setting('efm.org.number'))) {
+    report('efm.dpo.system-user.org-id', 'EFM_CONFIG_INVALID_VALUE', 'must be <icd>:<orgnr>, e.g. 0192:123456789', orgId);
+  }
+  const reportees = get('efm.dpo.reportees');
+  for (const item of Array.isArray(reportees) ? reportees : []) {
+    if (!REPORTEE.test(String(item))) report('efm.dpo.reportees', 'EFM_CONFIG_INVALID_VALUE', 'each reportee must be <orgId>=<system user name>, e.g. 0192:123456789=123456789_integrasjonspunkt_systembruker_123456789', String(item));
+  }
   return problems;
 }
+
+const SYSTEM_USER_ORG = /^\d{4}:\d{9}$/;
+/** `efm.dpo.reportees` items: `0192:<orgnr>=<system user name>`. */
+const REPORTEE = /^\d{4}:\d{9}=\S.*$/;

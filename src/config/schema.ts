@@ -139,6 +139,23 @@ export const SCHEMA = {
   dpo: {
     ...service('DPO', ['difi.move.dpo.default-ttl-hours'], ['difi.move.dpo.upload-size-limit'], '1GB'),
     messageChannel: optional(str({ description: 'Channel put into the MessageChannel scope of outgoing DPO messages (api notes §3.5)', aliases: ['difi.move.dpo.message-channel'], pattern: /^[a-zA-Z0-9\-_]{0,25}$/ })),
+    // transports notes §5.1.
+    brokerserviceUrl: url({ description: 'Altinn 3 broker API base URL', aliases: ['difi.move.dpo.brokerserviceUrl'], default: 'https://platform.tt02.altinn.no/broker/api/v1' }),
+    altinnTokenExchangeUrl: url({ description: 'Altinn token exchange (Maskinporten token in, Altinn token out; transports notes §3.2)', aliases: ['difi.move.dpo.altinnTokenExchangeUrl'], default: 'https://platform.tt02.altinn.no/authentication/api/v1/exchange/maskinporten' }),
+    resource: str({ description: 'Altinn resource id of the DPO broker service', aliases: ['difi.move.dpo.resource'], default: 'eformidling-dpo-meldingsutveksling' }),
+    systemUser: {
+      orgId: str({ description: 'Organisation of the Altinn system user that sends and receives (0192:<orgnr>)', aliases: ['difi.move.dpo.systemUser.orgId'], default: '0192:${efm.org.number}' }),
+      name: str({ description: 'Name (externalRef) of the Altinn system user', aliases: ['difi.move.dpo.systemUser.name'], default: '${efm.org.number}_integrasjonspunkt_systembruker_${efm.org.number}' }),
+    },
+    // The reference binds `difi.move.dpo.reportees[i].orgId` and `.name`; our lists hold plain values, so
+    // each reportee is one `<orgId>=<name>` item.
+    reportees: list({ description: 'Extra Altinn system users for organisations sent on behalf of, each as <orgId>=<name> (0192:<orgnr>=<system user name>)', default: [] }),
+    connectTimeout: duration({ description: 'Connect timeout of broker and Altinn token exchange calls', aliases: ['difi.move.dpo.connectTimeout'], default: 3000 }),
+    requestTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from the broker', aliases: ['difi.move.dpo.requestTimeout'], default: 30000 }),
+    poll: {
+      maxFilesPerRun: int({ description: 'Most incoming file transfers one dpo-poll run handles per system user (the broker lists 100 at a time)', default: 1000, min: 1 }),
+      concurrency: int({ description: 'File transfers looked up and downloaded at once while polling', default: 4, min: 1, max: 64 }),
+    },
   },
   // transports notes §5.2; the defaults are the reference's v4 application.properties. The Altinn 2 keys
   // (`difi.move.dpv.sms.varslingstekst`, `email.emne`, …) are not aliases: v4 ignores them too.

@@ -26,7 +26,8 @@ describe(findSetting.name, () => {
     expect(findSetting('difi.move.nextmove.serviceBus.uploadSizeLimit')?.key).toBe('efm.dpe.upload-size-limit');
     expect(findSetting('efm.dataDir')?.key).toBe('efm.data-dir');
     expect(findSetting('server.port')?.key).toBe('efm.server.port');
-    expect(findSetting('difi.move.dpo.system-user.org-id')).toBeUndefined();
+    expect(findSetting('difi.move.dpo.system-user.org-id')?.key).toBe('efm.dpo.system-user.org-id');
+    expect(findSetting('difi.move.dpo.system-register-url')).toBeUndefined();
   });
 
   it('treats the two spellings of one reference key as one key', () => {

@@ -30,7 +30,7 @@ describe(testConfig.name, () => {
   });
 
   it('refuses keys that would only be warned about, and values of other types', () => {
-    expect(() => testConfig({ 'difi.move.dpo.resource': 'x' })).toThrow(/difi\.move\.dpo\.resource/);
+    expect(() => testConfig({ 'difi.move.dpo.systemRegisterUrl': 'x' })).toThrow(/difi\.move\.dpo\.systemRegisterUrl/);
     expect(() => testConfig({ 'efm.server.port': { port: 1 } })).toThrow(TypeError);
   });
 });

@@ -92,13 +92,13 @@ describe(validateConfig.name, () => {
   it('warns once, by name, about an unsupported reference key and about foreign keys', () => {
     const { warnings } = validateConfig(entries({
       ...BASE,
-      'difi.move.dpo.system-user.org-id': '0192:910077473',
-      'difi.move.dpo.systemUser.orgId': '0192:910077473',
+      'difi.move.dpo.system-register-url': 'https://platform.tt02.altinn.no/authentication/api/v1',
+      'difi.move.dpo.systemRegisterUrl': 'https://platform.tt02.altinn.no/authentication/api/v1',
       'management.endpoints.web.base-path': '/x',
       'eureka.client.enabled': 'false',
     }));
     expect(warnings).toHaveLength(3);
-    expect(warnings[0]).toMatch(/^difi\.move\.dpo\.systemUser\.orgId \(.*\): reference setting not supported/);
+    expect(warnings[0]).toMatch(/^difi\.move\.dpo\.systemRegisterUrl \(.*\): reference setting not supported/);
     expect(warnings[1]).toMatch(/^management\.endpoints\.web\.base-path /);
     expect(warnings[2]).toMatch(/^eureka\.client\.enabled \(.*\): unknown setting; ignored/);
   });
