@@ -33,6 +33,10 @@ export interface MaskinportenClientOptions {
   certificateChainPem?: string;
   /** Id of a key registered with Maskinporten, used when no certificate is given. */
   kid?: string;
+  /** The `authorization_details` claim, e.g. the Altinn system user DPO acts as (transports notes §3.1). */
+  authorizationDetails?: readonly Record<string, unknown>[];
+  /** The `consumer_org` claim: the organisation acted for, e.g. a DPI letter's sender (transports notes §3.1). */
+  consumerOrg?: string;
   clock: Clock;
   ttlSkewMs?: number;
   timeoutMs?: number;
@@ -63,7 +67,10 @@ export function createMaskinportenClient(options: MaskinportenClientOptions): Ma
 
   async function signGrant(): Promise<string> {
     const iat = Math.floor(options.clock.now().getTime() / 1000);
-    return new SignJWT({ scope: options.scopes.join(' ') })
+    const claims = options.authorizationDetails === undefined
+      ? { scope: options.scopes.join(' ') }
+      : { scope: options.scopes.join(' '), authorization_details: options.authorizationDetails };
+    return new SignJWT(options.consumerOrg === undefined ? claims : { ...claims, consumer_org: options.consumerOrg })
       .setProtectedHeader(header)
       .setAudience(options.audience)
       .setIssuer(options.clientId)

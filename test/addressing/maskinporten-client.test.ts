@@ -76,6 +76,15 @@ describe(createMaskinportenClient.name, () => {
     expect(grant?.claims.jti).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('asks for an Altinn system user with the authorization_details claim, and leaves it out otherwise', async () => {
+    const details = [{ type: 'urn:altinn:systemuser', systemuser_org: { authority: 'iso6523-actorid-upis', ID: '0192:910077473' }, externalRef: 'systembruker' }];
+    const { client } = clientFor({ authorizationDetails: details });
+    await client.accessToken();
+    expect(grants[0]?.claims.authorization_details).toEqual(details);
+    await clientFor().client.accessToken();
+    expect(grants[0]?.claims).not.toHaveProperty('authorization_details');
+  });
+
   it('names a registered key by kid when no certificate is given', async () => {
     const { client } = clientFor({ certificateChainPem: undefined, kid: 'efm-key-1' });
     await client.accessToken();
