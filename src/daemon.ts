@@ -31,6 +31,7 @@ import { StrictChecks } from './messages/strict-checks.js';
 import { Subscriptions } from './messages/subscriptions.js';
 import { MessageValidation } from './messages/validation.js';
 import { openSqliteStore, type Store } from './store/index.js';
+import { createTrackingReporter, statusChangeEvent } from './tracking/index.js';
 import { atRestCipher } from './crypto/index.js';
 
 // The one composition root: every object of a running daemon is built and wired here, from the frozen
@@ -130,11 +131,16 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       return { outgoing: outgoing.totalElements, incoming: incoming.totalElements };
     },
   });
+  const tracking = await createTrackingReporter({
+    dir: join(dataDir, 'tracking'), clock, log: log.child({ module: 'tracking' }), settings: config.tracking,
+    identity: { orgNumber: config.org.number, version: o.version },
+  });
   const statuses = new StatusRegistry({
     store, clock, log: log.child({ module: 'statuses' }),
     statusQueueIncludes: new Set(config.messages.statusQueueIncludes),
     onRecorded: (change) => {
       metrics.statusChanges.inc({ direction: change.conversation.direction, service: change.conversation.serviceIdentifier, status: change.status.status });
+      tracking.record(statusChangeEvent(change));
       dispatcher.wake();
     },
   });
@@ -196,6 +202,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       auth: basicAuth(config.api.auth.enabled ? manageCredentials : undefined),
       health: [
         { name: 'store', check: async () => { await store.ping(); return { status: 'UP' }; } },
+        { name: 'tracking', check: async () => tracking.health() },
         ...(central ? [{ name: 'centralConfig', check: async () => central.health() }] : []),
       ],
       info: () => ({
@@ -213,6 +220,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   });
 
   dispatcher.start();
+  tracking.start();
   if (config.scheduling.enabled) jobs.startSchedules();
   const server = createServer(app);
   const sockets = new Set<Socket>();
@@ -235,6 +243,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       clearTimeout(force);
       await jobs.stop();
       await dispatcher.stop();
+      // Last: everything that registers statuses has stopped, so no event is recorded after this.
+      await tracking.stop();
       await store.close();
       log.info('daemon stopped');
     })();

@@ -174,7 +174,42 @@ export const SCHEMA = {
     connectTimeout: duration({ description: 'Connect timeout of correspondence and Altinn token exchange calls', default: 10000 }),
     requestTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from the correspondence API', default: 60000 }),
   },
-  dpi: service('DPI', ['difi.move.dpi.default-ttl-hours'], ['difi.move.dpi.upload-size-limit'], '50MB'),
+  // transports notes §5.3, §6, §7; api notes §6.2. The defaults are the reference's, for its test environment.
+  dpi: {
+    ...service('DPI', ['difi.move.dpi.default-ttl-hours'], ['difi.move.dpi.upload-size-limit'], '50MB'),
+    uri: url({ description: 'Corner 2 REST API of digital post to citizens', aliases: ['difi.move.dpi.uri'], default: 'https://sandbox1.ediex.no/api/v2/dpi' }),
+    mpcId: str({ description: 'Channel (MPC id) messages are sent on and receipts read from; dots become underscores on the wire', aliases: ['difi.move.dpi.mpcId'], default: 'no.difi.move.integrasjonspunkt', pattern: /^[A-Za-z0-9._-]+$/ }),
+    avsenderidentifikatorListe: list({ description: 'Sender ids (avsenderidentifikator) whose receipts are read', aliases: ['difi.move.dpi.avsenderidentifikatorListe'], default: [] }),
+    pollWithoutAvsenderidentifikator: bool({ description: 'Also read the receipts of letters sent without a sender id', aliases: ['difi.move.dpi.pollWithoutAvsenderidentifikator'], default: true }),
+    pageSize: int({ description: 'Receipts asked for in one request', aliases: ['difi.move.dpi.pageSize'], default: 100, min: 1 }),
+    receiptPollInterval: duration({ description: 'Wait between two reads of receipts', aliases: ['difi.move.dpi.pollingrate'], default: 10000 }),
+    language: str({ description: 'Language of the document titles (ISO 639-1) when a message names none', aliases: ['difi.move.dpi.language'], default: 'NO' }),
+    // The reference's pre-JSON client took these as defaults; here they fill what a print message leaves open.
+    printSettings: {
+      returnType: enumOf(['DIRECT_RETURN', 'SHREDDING'], { description: 'Handling of undeliverable print without retur.returhaandtering', aliases: ['difi.move.dpi.printSettings.returnType'], default: 'SHREDDING' }),
+      inkType: enumOf(['BLACK_WHITE', 'COLOUR'], { description: 'Print colour without utskriftsfarge', aliases: ['difi.move.dpi.printSettings.inkType'], default: 'BLACK_WHITE' }),
+      shippingType: enumOf(['ECONOMY', 'PRIORITY'], { description: 'Postage without posttype', aliases: ['difi.move.dpi.printSettings.shippingType'], default: 'ECONOMY' }),
+    },
+    certificate: {
+      mode: enumOf(['TEST', 'PRODUCTION', 'SELF_SIGNED'], { description: 'How the certificate of a receipt JWS is checked: SELF_SIGNED for test set-ups, else a chain to efm.dpi.certificate.trusted-roots', aliases: ['difi.move.dpi.certificate.mode'], default: 'PRODUCTION' }),
+      trustedRoots: optional(str({ description: 'PEM file with the CA certificates receipt signers must chain to (TEST, PRODUCTION); unset checks validity only' })),
+    },
+    krrPrintUrl: url({ description: 'KRR print certificate lookup (print provider and its certificate)', aliases: ['difi.move.dpi.krr-print-url'], default: 'https://test.kontaktregisteret.no/rest/v2/printSertifikat' }),
+    connectTimeout: duration({ description: 'Connect timeout of corner 2 and KRR calls', aliases: ['difi.move.dpi.timeout.connect'], default: 5000 }),
+    readTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from corner 2 or KRR', aliases: ['difi.move.dpi.timeout.read'], default: 60000 }),
+    keystore: keystore('difi.move.dpi.keystore', {
+      path: '${efm.org.keystore.path:}', alias: '${efm.org.keystore.alias}', password: '${efm.org.keystore.password:}', type: '${efm.org.keystore.type}',
+    }),
+    oidc: {
+      url: url({ description: 'Maskinporten token endpoint for DPI', aliases: ['difi.move.dpi.oidc.url'], default: '${efm.maskinporten.url}' }),
+      audience: str({ description: 'Audience of the DPI JWT grant', aliases: ['difi.move.dpi.oidc.audience'], default: '${efm.maskinporten.audience}' }),
+      clientId: str({ description: 'Client id of the DPI JWT grant', aliases: ['difi.move.dpi.oidc.clientId'], default: '${efm.maskinporten.client-id}' }),
+      scopes: list({ description: 'Scopes of the DPI Maskinporten token', aliases: ['difi.move.dpi.oidc.scopes'], default: ['digitalpostinnbygger:send'] }),
+      keystore: keystore('difi.move.dpi.oidc.keystore', {
+        path: '${efm.maskinporten.keystore.path:}', alias: '${efm.maskinporten.keystore.alias}', password: '${efm.maskinporten.keystore.password:}', type: '${efm.maskinporten.keystore.type}',
+      }),
+    },
+  },
   dpf: service('DPF', ['difi.move.fiks.ut.default-ttl-hours'], ['difi.move.fiks.ut.upload-size-limit'], '1GB'),
   dpe: service('DPE', ['difi.move.nextmove.serviceBus.default-ttl-hours'], ['difi.move.nextmove.service-bus.upload-size-limit'], '2MB'),
   dph: service('DPH', ['difi.move.dph.default-ttl-hours'], ['difi.move.dph.upload-size-limit'], '18MB'),
