@@ -206,7 +206,7 @@ export const SCHEMA = {
       clientId: str({ description: 'Client id of the DPI JWT grant', aliases: ['difi.move.dpi.oidc.clientId'], default: '${efm.maskinporten.client-id}' }),
       scopes: list({ description: 'Scopes of the DPI Maskinporten token', aliases: ['difi.move.dpi.oidc.scopes'], default: ['digitalpostinnbygger:send'] }),
       keystore: keystore('difi.move.dpi.oidc.keystore', {
-        path: '${efm.maskinporten.keystore.path:}', alias: '${efm.maskinporten.keystore.alias}', password: '${efm.maskinporten.keystore.password:}', type: '${efm.maskinporten.keystore.type}',
+        path: '${efm.dpi.keystore.path:}', alias: '${efm.dpi.keystore.alias}', password: '${efm.dpi.keystore.password:}', type: '${efm.dpi.keystore.type}',
       }),
     },
   },

@@ -117,7 +117,7 @@ describe(loadConfig.name, () => {
     expect(config.messages.receiptsEnabled).toBe(false);
     expect([config.dpo, config.dpv, config.dpi, config.dpf, config.dpe, config.dph].map((s) => s.enabled)).toEqual([true, true, true, true, true, false]);
     expect(warnings.some((w) => w.startsWith('difi.move.feature.enableQueue '))).toBe(true);
-    expect(warnings.some((w) => w.startsWith('difi.move.dpi.oidc.keystore.alias '))).toBe(true);
+    expect(warnings.some((w) => w.startsWith('difi.move.dpi.endpoint '))).toBe(true);
     expect(warnings.every((w) => !w.includes('conformance-sas-key') && !w.includes('changeit'))).toBe(true);
     expect(new Set(warnings).size).toBe(warnings.length);
   });

@@ -76,11 +76,11 @@ describe(validateConfig.name, () => {
     const { config, warnings } = validateConfig(entries({
       ...BASE,
       'difi.move.org.keystore.alias': 'orgalias',
-      'difi.move.dpi.keystore.alias': '${difi.move.org.keystore.alias}',
-      'difi.move.oidc.keystore.alias': '${difi.move.dpi.keystore.alias}',
+      'difi.move.dpi.client-type': '${difi.move.org.keystore.alias}',
+      'difi.move.oidc.keystore.alias': '${difi.move.dpi.client-type}',
     }));
     expect(config.maskinporten.keystore.alias).toBe('orgalias');
-    expect(warnings).toEqual([`difi.move.dpi.keystore.alias (${FILE}): reference setting not supported (yet); ignored`]);
+    expect(warnings).toEqual([`difi.move.dpi.client-type (${FILE}): reference setting not supported (yet); ignored`]);
   });
 
   it('stops on an unknown efm key and suggests the likely one', () => {
@@ -186,12 +186,12 @@ describe(validateConfig.name, () => {
       ...BASE,
       'efm.data-dir': '${efm.log.level}',
       'efm.log.level': '${nowhere}',
-      'difi.move.dpi.keystore.alias': '${elsewhere}',
-      'difi.move.oidc.keystore.alias': '${difi.move.dpi.keystore.alias}',
+      'difi.move.dpi.client-type': '${elsewhere}',
+      'difi.move.oidc.keystore.alias': '${difi.move.dpi.client-type}',
     });
     expect(error.problems.map((p) => [p.key, p.message])).toEqual([
       ['efm.log.level', '${nowhere} names a key that has no value'],
-      ['difi.move.oidc.keystore.alias', '${elsewhere} names a key that has no value (in difi.move.dpi.keystore.alias)'],
+      ['difi.move.oidc.keystore.alias', '${elsewhere} names a key that has no value (in difi.move.dpi.client-type)'],
     ]);
   });
 
