@@ -263,6 +263,35 @@ export const SCHEMA = {
     pinned: list({ description: 'Keys that keep their local value whatever the document says (canonical keys or prefix.*)', default: [] }),
     auditLog: optional(str({ description: 'Append-only JSON-lines file recording every centrally made change; <data-dir>/central-config/audit.jsonl when unset' })),
   },
+  // `efm supervise` (src/update/README.md); aliases are those of the reference updater, KOSMOS (ops notes §1.9).
+  update: {
+    enabled: bool({ description: 'Check the version feed and update the daemon. Off never stops the restart of a crashed daemon', aliases: ['kosmos.integrasjonspunkt.autoRefresh'], default: true }),
+    feedUrl: optional(url({ description: 'Version feed in the latest-versions.yml shape (ops notes §1.2); required when update checks are on', aliases: ['kosmos.integrasjonspunkt.versionsURL'] })),
+    releasesUrl: optional(url({ description: 'Where releases are: {url}/{tag}/efm-{tag}.zip with .sha256 and .asc beside it; required when update checks are on' })),
+    environment: str({ description: 'Environment of the feed to follow', aliases: ['kosmos.integrasjonspunkt.profile'], default: 'production', pattern: /^[A-Za-z0-9_-]+$/ }),
+    earlybird: bool({ description: "Follow the feed's earlybird channel (latest when it is empty)", aliases: ['kosmos.integrasjonspunkt.earlybird'], default: false }),
+    installRoot: str({ description: "Folder of the installed releases, the current pointer and the block and allow lists; the daemon's working directory", aliases: ['kosmos.integrasjonspunkt.home'], default: './efm-home' }),
+    publicKeyPaths: list({ description: 'Files with the armoured OpenPGP public keys a release must be signed with; required when update checks are on', aliases: ['kosmos.verification.publicKeyPaths'], default: [] }),
+    healthUrl: optional(url({ description: 'Health endpoint of the daemon child; http://127.0.0.1:<efm.server.port>/manage/health when unset', aliases: ['kosmos.integrasjonspunkt.healthURL'] })),
+    launchPollInterval: duration({ description: 'Wait between two health polls of a starting daemon', aliases: ['kosmos.launchPollIntervalInMs'], default: 1000 }),
+    launchTimeout: duration({ description: 'How long a started daemon has to report UP before it counts as failed', aliases: ['kosmos.launchTimeoutInMs'], default: 150000 }),
+    drainTimeout: duration({ description: 'How long a stopping daemon may take to finish in-flight work before it is killed', default: '2m' }),
+    schedule: str({ description: 'When to check for updates: cron with seconds first, Europe/Oslo time', aliases: ['kosmos.schedulerCronExpression'], default: '0 30 5,19,21 * * MON-FRI' }),
+    checkOnStart: bool({ description: 'Also check for an update when the supervisor starts', default: true }),
+    maintenanceWindow: optional(str({ description: 'When a switch may happen, Europe/Oslo time, e.g. "MON-FRI 02:00-04:00; SAT,SUN 00:00-06:00"; unset = at any check' })),
+    allowedApiMajor: optional(int({ description: 'Highest API major an update may move to; without it an update never raises the API major', min: 0 })),
+    maxArchiveSize: size({ description: 'Largest release archive downloaded', default: '1GB' }),
+    connectTimeout: duration({ description: 'Connect timeout of feed and release downloads', aliases: ['kosmos.java-archive-repository-connect-timeout-in-ms'], default: 5000 }),
+    readTimeout: duration({ description: 'Longest wait for an answer, or between two chunks, from the distribution hub', aliases: ['kosmos.java-archive-repository-read-timeout-in-ms'], default: 60000 }),
+    blocklist: {
+      enabled: bool({ description: 'Block-list a version for a while after it was refused or did not become healthy', aliases: ['kosmos.blocklist.enabled'], default: true }),
+      duration: duration({ description: 'How long an automatic block lasts; a plain number is hours', aliases: ['kosmos.blocklist.duration-in-hours'], default: 2, unit: 'h' }),
+    },
+    restart: {
+      initialBackoff: duration({ description: 'Wait before restarting a crashed daemon; doubles with each crash in a row', default: '1s' }),
+      maxBackoff: duration({ description: 'Longest wait before restarting a crashed daemon', default: '1m' }),
+    },
+  },
 } satisfies SchemaNode;
 
 export interface SchemaNode {
