@@ -5,7 +5,7 @@ import type { Logger } from '../../logging/index.js';
 import type { StatusRegistry } from '../../messages/status-registry.js';
 import type { OutboxEntry, Store } from '../../store/index.js';
 import type { Transport } from '../../transports/index.js';
-import { ScheduleClock, type MonotonicMs } from '../schedule/index.js';
+import { ScheduleClock } from '../schedule/index.js';
 import { deliver, type DeliveryContext, type ResolveRecord } from './delivery.js';
 import { DEFAULT_OUTBOX_SETTINGS, type OutboxSettings } from './settings.js';
 
@@ -38,8 +38,6 @@ export interface OutboxOptions {
    * when absent (a crashed worker's messages then wait for its leases to run out).
    */
   owner?: string;
-  /** For tests of the ScheduleClock; performance.now by default. */
-  monotonicMs?: MonotonicMs;
 }
 
 export interface StopOptions {
@@ -72,7 +70,7 @@ export class Outbox {
     this.settings = { ...DEFAULT_OUTBOX_SETTINGS, ...o.settings };
     this.services = [...o.transports.keys()];
     this.delivery = {
-      store: o.store, clock: o.clock, schedule: new ScheduleClock(o.clock, o.monotonicMs), statuses: o.statuses,
+      store: o.store, clock: o.clock, schedule: new ScheduleClock(o.clock), statuses: o.statuses,
       resolveRecord: o.resolveRecord, owner: o.owner ?? randomId(), retry: this.settings.retry,
       statusRetry: this.settings.statusRetry, signal: this.abort.signal, log: o.log,
     };
