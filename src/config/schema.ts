@@ -211,7 +211,17 @@ export const SCHEMA = {
     },
   },
   dpf: service('DPF', ['difi.move.fiks.ut.default-ttl-hours'], ['difi.move.fiks.ut.upload-size-limit'], '1GB'),
-  dpe: service('DPE', ['difi.move.nextmove.serviceBus.default-ttl-hours'], ['difi.move.nextmove.service-bus.upload-size-limit'], '2MB'),
+  // transports notes §5.5 (the Service Bus REST API with a SAS key).
+  dpe: {
+    ...service('DPE', ['difi.move.nextmove.serviceBus.default-ttl-hours'], ['difi.move.nextmove.service-bus.upload-size-limit'], '2MB'),
+    mode: enumOf(['innsyn', 'data', 'meeting'], { description: 'Which of our queues we read (nextbestqueue<orgnr><mode>)', aliases: ['difi.move.nextmove.serviceBus.mode'], default: 'innsyn' }),
+    receiptQueue: optional(str({ description: 'Queue suffix for status messages and eInnsyn receipts, instead of the one derived from the mode', aliases: ['difi.move.nextmove.serviceBus.receiptQueue'], pattern: /^[a-zA-Z0-9_-]+$/ })),
+    baseUrl: str({ description: 'Service Bus namespace host (and port), without scheme', aliases: ['difi.move.nextmove.serviceBus.baseUrl'], default: 'efm-dpe-qa.servicebus.windows.net', pattern: /^[a-zA-Z0-9.-]+(:\d{1,5})?$/ }),
+    useHttps: bool({ description: 'Reach the namespace over https (http only for local fakes)', aliases: ['difi.move.nextmove.serviceBus.useHttps'], default: true }),
+    sasKeyName: str({ description: 'Name of the shared access policy', aliases: ['difi.move.nextmove.serviceBus.sasKeyName'], default: 'MoveDPE-pilotPolicy' }),
+    sasToken: optional(str({ description: 'Key of the shared access policy', aliases: ['difi.move.nextmove.serviceBus.sasToken'], secret: true })),
+    connectTimeout: duration({ description: 'Connect, request and response timeout of Service Bus calls', aliases: ['difi.move.nextmove.serviceBus.connectTimeout'], default: 15000 }),
+  },
   dph: service('DPH', ['difi.move.dph.default-ttl-hours'], ['difi.move.dph.upload-size-limit'], '18MB'),
   validation: {
     strict: bool({ description: 'Reject (instead of only logging) messages that break the rules the reference documents but does not enforce', default: false }),
