@@ -33,6 +33,8 @@ export interface AsicWriteOptions {
   /** CAdES signature digest; default sha256 (the reference signs SHA1withRSA, transports notes §9.1). */
   signatureDigest?: SignatureDigest;
   clock?: Clock;
+  /** Deflate level 1–9 of the documents; default 1 (fastest). */
+  compressionLevel?: number;
 }
 
 const ARCHIVE_COMMENT = `mimetype=${ASIC_MIMETYPE}`;
@@ -51,7 +53,7 @@ export function createAsicStream(options: AsicWriteOptions): Readable {
   zip.addBuffer(Buffer.from(ASIC_MIMETYPE), MIMETYPE_ENTRY, mimetypeOptions);
   const digests: DataObject[] = [];
   options.documents.forEach((document, index) => {
-    zip.addReadStreamLazy(document.name, { mtime: now }, (callback) => {
+    zip.addReadStreamLazy(document.name, { mtime: now, compressionLevel: options.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL }, (callback) => {
       const source = typeof document.content === 'function' ? document.content() : Readable.from([document.content]);
       source.once('error', fail);
       callback(null, source.pipe(hashing((sha256) => { digests[index] = { name: document.name, mimetype: document.mimetype, sha256 }; })));
@@ -79,6 +81,12 @@ export function createAsicStream(options: AsicWriteOptions): Readable {
   zip.end({ comment: ARCHIVE_COMMENT, forceZip64Format: false });
   return output;
 }
+
+// Deflate at its default level runs at a few MB/s, which would cap what a daemon can send; the fastest
+// level keeps most of the gain on text and XML and costs little on PDFs and images, which are compressed
+// already. Storing them uncompressed is not an option: a streamed entry needs a data descriptor, and
+// Java's ZipInputStream — what reference receivers read ASiC-E with — refuses STORED entries that have one.
+const DEFAULT_COMPRESSION_LEVEL = 1;
 
 function checkDocumentNames(documents: readonly AsicDocument[]): void {
   const seen = new Set<string>();
