@@ -12,10 +12,14 @@ import { fixedClock, systemClock, type Clock } from './clock/index.js';
 import type { Config } from './config/index.js';
 import { createCentralConfig, httpDocumentSource, type CentralStart } from './central-config/index.js';
 import type { ServiceIdentifier } from './domain/statuses.js';
+import { createEngine, DEFAULT_OUTBOX_SETTINGS, maxAttemptsForRetryHours } from './engine/index.js';
 import { JobRegistry } from './engine/jobs/index.js';
+import { createDpoTransport, createAltinnTokens } from './transports/dpo/index.js';
+import type { Transport } from './transports/index.js';
+import { installationId } from './identity/index.js';
 import { WebhookDispatcher } from './engine/webhooks/index.js';
-import { openOwnKeystore } from './identity/index.js';
-import { randomIds, sequenceIds } from './ids/index.js';
+import { openOwnKeystore, type OwnKeystore } from './identity/index.js';
+import { randomIds, sequenceIds, type IdGenerator } from './ids/index.js';
 import { setLogLevel, type Logger } from './logging/index.js';
 import { countRequests, createMetrics } from './manage/metrics.js';
 import { manageRouter } from './manage/router.js';
@@ -161,21 +165,33 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     },
   });
   const resolver = new ServiceResolver(registry);
+  const transports = buildTransports({ config, own: own.entry, ids, clock, dataDir, log });
+  const engine = createEngine({
+    store, clock, statuses, transports, ownKey: own.entry, log: log.child({ module: 'engine' }),
+    resolveRecord: (message) => resolver.recordFor(message),
+    settings: {
+      // A stable owner per installation lets a restarted daemon take back its own leased sends at once.
+      owner: await installationId(dataDir),
+      statusServices: config.messages.statusServices,
+      outbox: { concurrency: config.queue.concurrency, retry: { ...DEFAULT_OUTBOX_SETTINGS.retry, maxAttempts: maxAttemptsForRetryHours(config.queue.maximumRetryHours) } },
+    },
+  });
   const outgoing = new OutgoingMessages({
     store, clock, ids, resolver, statuses, rules, log: log.child({ module: 'outgoing' }),
     settings: { orgNumber: config.org.number, uploadLimitBytes: services.uploadLimit, allowedFormats: services.formats },
     // The outbox that sends queued messages comes with the first transport (issue 4).
-    onQueued: () => undefined,
+    onQueued: () => engine.outbox.wake(),
   });
   const incoming = new IncomingMessages({
     store, clock, statuses, lockTimeoutMs: config.messages.lockTimeoutMinutes * 60_000, log: log.child({ module: 'incoming' }),
-    onDelivered: () => undefined,
+    onDelivered: (message) => engine.inbox.onDelivered(message),
   });
   const subscriptions = new Subscriptions({ store, ping: (s) => dispatcher.ping(s), log: log.child({ module: 'subscriptions' }) });
   const validation = new MessageValidation({ rules, resolver, arkivmelding, clock, strict, uploadLimitBytes: services.uploadLimit, allowedFormats: services.formats });
 
   const jobs = new JobRegistry(log.child({ module: 'jobs' }));
   jobs.register({ name: 'webhook-delivery', schedule: '*/30 * * * * *', run: () => dispatcher.drain() });
+  for (const job of engine.jobs) jobs.register(job);
   const central = o.central ? createCentralConfig({
     start: o.central, clock, log: log.child({ module: 'central-config' }),
     source: httpDocumentSource({ url: o.central.settings.url, timeoutMs: o.central.settings.requestTimeoutMs }),
@@ -220,6 +236,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   });
 
   dispatcher.start();
+  // The outbox runs whether or not scheduling is on: a send wakes it (CONTRACT.md §5).
+  engine.outbox.start();
   tracking.start();
   if (config.scheduling.enabled) jobs.startSchedules();
   const server = createServer(app);
@@ -241,6 +259,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       force.unref();
       await closed;
       clearTimeout(force);
+      // In-flight sends finish; one that hangs is aborted after a while and retried on the next start.
+      await engine.outbox.stop({ abortAfterMs: 20_000 });
       await jobs.stop();
       await dispatcher.stop();
       // Last: everything that registers statuses has stopped, so no event is recorded after this.
@@ -251,6 +271,31 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     return closing;
   };
   return { port, url: `http://127.0.0.1:${port}`, store, close };
+}
+
+interface TransportContext {
+  config: Config;
+  own: OwnKeystore['entry'];
+  ids: IdGenerator;
+  clock: Clock;
+  dataDir: string;
+  log: Logger;
+}
+
+/** One transport per enabled service that has one; the others are refused at create (not enabled). */
+function buildTransports(c: TransportContext): Transport[] {
+  const transports: Transport[] = [];
+  const grant = {
+    tokenUrl: c.config.maskinporten.url, audience: c.config.maskinporten.audience, clientId: c.config.maskinporten.clientId,
+    signingKey: c.own.privateKey, certificateChainPem: c.own.chain.map((cert) => cert.toString()).join('\n'),
+  };
+  if (c.config.dpo.enabled) {
+    const tokens = createAltinnTokens({ maskinporten: grant, exchangeUrl: c.config.dpo.altinnTokenExchangeUrl, clock: c.clock });
+    transports.push(createDpoTransport({
+      config: c.config.dpo, ownKey: c.own, ids: c.ids, tokens, clock: c.clock, workDir: join(c.dataDir, 'dpo'), log: c.log.child({ module: 'dpo' }),
+    }));
+  }
+  return transports;
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

@@ -1,2 +1,2 @@
 export { ApiClient, ApiError, type ApiClientOptions, type StatusEntry } from './api-client.js';
-export { CommandUsageError, runSendCommand, runStatusCommand, SEND_USAGE, type CommandIo } from './send-command.js';
+export { API_PASSWORD_ENV, CommandUsageError, runSendCommand, runStatusCommand, SEND_USAGE, type CommandIo } from './send-command.js';

@@ -14,11 +14,14 @@ export interface CommandIo {
 
 export class CommandUsageError extends Error {}
 
+/** Where `efm send` and `efm status` read the API password from unless told otherwise. */
+export const API_PASSWORD_ENV = 'EFM_API_PASSWORD';
+
 const DEFAULTS = {
   api: 'http://127.0.0.1:9093/api',
   process: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0',
   standard: 'urn:no:difi:arkivmelding:xsd::arkivmelding',
-  passwordEnv: 'EFM_API_PASSWORD',
+  passwordEnv: API_PASSWORD_ENV,
   pollMs: 1000,
   progressFromBytes: 1024 * 1024,
 };

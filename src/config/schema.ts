@@ -101,6 +101,10 @@ export const SCHEMA = {
       path: '${efm.org.keystore.path:}', alias: '${efm.org.keystore.alias}', password: '${efm.org.keystore.password:}', type: '${efm.org.keystore.type}',
     }),
   },
+  queue: {
+    concurrency: int({ description: 'Outgoing messages sent at once', aliases: ['difi.move.queue.concurrency'], default: 10, min: 1, max: 200 }),
+    maximumRetryHours: int({ description: 'Retry budget of a failing send: 5 + this many attempts, backing off from 20 s ×3 up to 1 h, then FEIL (api notes §2.4)', aliases: ['difi.move.queue.maximum-retry-hours'], default: 100, min: 0 }),
+  },
   messages: {
     defaultTtlHours: int({ description: 'Default time to live (hours) of a message; each service may override it', aliases: ['difi.move.nextmove.default-ttl-hours'], default: 24, min: 1 }),
     lockTimeoutMinutes: int({ description: 'How long a peeked incoming message stays locked', aliases: ['difi.move.nextmove.lockTimeoutMinutes'], default: 5, min: 1 }),

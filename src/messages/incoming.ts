@@ -26,7 +26,7 @@ export interface IncomingOptions {
   lockTimeoutMs: number;
   log: Logger;
   /** After the case system deleted a message: the transport sends LEVERT back where the service does. */
-  onDelivered: (message: MessageRecord) => void;
+  onDelivered: (message: MessageRecord) => Promise<void>;
 }
 
 export type IncomingFilter = MessageFilter & { process?: string };
@@ -66,7 +66,7 @@ export class IncomingMessages {
     await this.o.store.deleteMessage('INCOMING', messageId);
     await this.o.statuses.register(messageId, 'INCOMING', message.serviceIdentifier, 'INNKOMMENDE_LEVERT');
     this.o.log.info({ messageId, conversationId: message.conversationId, serviceIdentifier: message.serviceIdentifier, direction: 'INCOMING' }, 'incoming message delivered to the case system');
-    this.o.onDelivered(message);
+    await this.o.onDelivered(message);
     return message.sbd;
   }
 

@@ -5,6 +5,8 @@ import { ValidationError } from '../domain/errors.js';
 import { businessMessageOf, conversationIdOf, processOf, receiverOf, standardOf, typeOf } from '../domain/sbd-access.js';
 import type { StandardBusinessDocument } from '../domain/sbd.js';
 import type { ServiceIdentifier } from '../domain/statuses.js';
+import type { MessageRecord } from '../store/index.js';
+import { PermanentSendError } from '../transports/index.js';
 import { parsePartnerIdentifier, primaryIdentifier } from '../domain/identifiers.js';
 
 // Which service carries a message: the integration point never takes it from the client; it asks the
@@ -34,6 +36,19 @@ function securityLevelOf(sbd: StandardBusinessDocument): number | undefined {
 }
 
 export class ServiceResolver {
+  /**
+   * The receiver's record for sending an outgoing message (the outbox). What the registry refuses can
+   * never be sent; an unreachable registry stays retryable.
+   */
+  async recordFor(message: MessageRecord): Promise<ServiceRecord | undefined> {
+    try {
+      return (await this.resolve(message.sbd)).record;
+    } catch (err) {
+      if (err instanceof ReceiverDoesNotAcceptProcessError) throw new PermanentSendError(err.description ? `${err.message}: ${err.description}` : err.message, { cause: err });
+      throw err;
+    }
+  }
+
   constructor(private readonly registry: Pick<ServiceRegistryClient, 'lookup'>) {}
 
   async resolve(sbd: StandardBusinessDocument): Promise<Resolution> {

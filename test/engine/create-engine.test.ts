@@ -68,7 +68,7 @@ describe(createEngine.name, () => {
     for (const job of engine.jobs) registry.register(job);
     const incoming = new IncomingMessages({
       store: t.store, clock, statuses, lockTimeoutMs: 60_000, log: silentLog(),
-      onDelivered: (message) => void engine.inbox.onDelivered(message),
+      onDelivered: (message) => engine.inbox.onDelivered(message),
     });
     return { store: t.store, engine, registry, incoming };
   }
