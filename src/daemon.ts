@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { resolve, join } from 'node:path';
@@ -13,8 +13,13 @@ import type { Config } from './config/index.js';
 import { createCentralConfig, httpDocumentSource, type CentralStart } from './central-config/index.js';
 import type { ServiceIdentifier } from './domain/statuses.js';
 import { createEngine, DEFAULT_OUTBOX_SETTINGS, maxAttemptsForRetryHours } from './engine/index.js';
-import { JobRegistry } from './engine/jobs/index.js';
+import { JobRegistry, type Job } from './engine/jobs/index.js';
 import { createDpoTransport, createAltinnTokens } from './transports/dpo/index.js';
+import { createDpvTransport } from './transports/dpv/index.js';
+import { configuredSasKey, createDpeTransport } from './transports/dpe/index.js';
+import { createDpiTokens, createDpiTransport, type DpiTransport } from './transports/dpi/index.js';
+import { certificatesFromPem } from './crypto/index.js';
+import type { ServiceRegistryClient } from './addressing/index.js';
 import type { Transport } from './transports/index.js';
 import { installationId } from './identity/index.js';
 import { WebhookDispatcher } from './engine/webhooks/index.js';
@@ -165,7 +170,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     },
   });
   const resolver = new ServiceResolver(registry);
-  const transports = buildTransports({ config, own: own.entry, ids, clock, dataDir, log });
+  const transports = await buildTransports({ config, own: own.entry, ids, clock, dataDir, log, registry, schemaDir: o.schemaDir });
   const engine = createEngine({
     store, clock, statuses, transports, ownKey: own.entry, log: log.child({ module: 'engine' }),
     resolveRecord: (message) => resolver.recordFor(message),
@@ -192,6 +197,8 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const jobs = new JobRegistry(log.child({ module: 'jobs' }));
   jobs.register({ name: 'webhook-delivery', schedule: '*/30 * * * * *', run: () => dispatcher.drain() });
   for (const job of engine.jobs) jobs.register(job);
+  const dpi = transports.find((t): t is DpiTransport => t.service === 'DPI' && 'pollReceipts' in t);
+  if (dpi) jobs.register(dpiReceiptsJob(dpi, store, statuses));
   const central = o.central ? createCentralConfig({
     start: o.central, clock, log: log.child({ module: 'central-config' }),
     source: httpDocumentSource({ url: o.central.settings.url, timeoutMs: o.central.settings.requestTimeoutMs }),
@@ -280,10 +287,12 @@ interface TransportContext {
   clock: Clock;
   dataDir: string;
   log: Logger;
+  registry: ServiceRegistryClient;
+  schemaDir: string;
 }
 
 /** One transport per enabled service that has one; the others are refused at create (not enabled). */
-function buildTransports(c: TransportContext): Transport[] {
+async function buildTransports(c: TransportContext): Promise<Transport[]> {
   const transports: Transport[] = [];
   const grant = {
     tokenUrl: c.config.maskinporten.url, audience: c.config.maskinporten.audience, clientId: c.config.maskinporten.clientId,
@@ -295,7 +304,54 @@ function buildTransports(c: TransportContext): Transport[] {
       config: c.config.dpo, ownKey: c.own, ids: c.ids, tokens, clock: c.clock, workDir: join(c.dataDir, 'dpo'), log: c.log.child({ module: 'dpo' }),
     }));
   }
+  if (c.config.dpv.enabled) {
+    const altinn = createAltinnTokens({ maskinporten: grant, exchangeUrl: c.config.dpv.altinnTokenExchangeUrl, clock: c.clock });
+    const scope = 'eformidling:dpv';
+    transports.push(createDpvTransport({
+      config: c.config.dpv, clock: c.clock, serviceRegistry: c.registry, log: c.log.child({ module: 'dpv' }),
+      tokens: { token: () => altinn.token(undefined, scope), invalidate: () => altinn.invalidate(undefined, scope) },
+    }));
+  }
+  if (c.config.dpe.enabled) {
+    transports.push(createDpeTransport({
+      config: c.config.dpe, orgnr: c.config.org.number, ownKey: c.own, sasKey: configuredSasKey(c.config.dpe.sasToken),
+      clock: c.clock, workDir: join(c.dataDir, 'dpe'), log: c.log.child({ module: 'dpe' }),
+    }));
+  }
+  if (c.config.dpi.enabled) {
+    const oidc = c.config.dpi.oidc;
+    const roots = c.config.dpi.certificate.trustedRoots;
+    transports.push(createDpiTransport({
+      config: c.config.dpi, signer: c.own, clock: c.clock, schemaDir: join(c.schemaDir, 'dpi-json'), workDir: join(c.dataDir, 'dpi'),
+      log: c.log.child({ module: 'dpi' }),
+      trustedRoots: roots ? certificatesFromPem(await readFile(roots, 'utf8')) : undefined,
+      tokens: createDpiTokens({
+        tokenUrl: oidc.url, audience: oidc.audience, clientId: oidc.clientId, scopes: [...oidc.scopes],
+        signingKey: c.own.privateKey, certificateChainPem: grant.certificateChainPem, clock: c.clock,
+      }),
+    }));
+  }
   return transports;
+}
+
+/** DPI receipts arrive on their own channel; each names the conversation it is about. */
+function dpiReceiptsJob(dpi: DpiTransport, store: Store, statuses: StatusRegistry): Job {
+  return {
+    name: 'dpi-receipts',
+    schedule: '*/10 * * * * *',
+    run: async (signal) => {
+      await dpi.pollReceipts({
+        accept: async (receipt) => {
+          const page = await store.listConversations({ conversationId: receipt.conversationId, direction: 'OUTGOING' }, { page: 0, size: 1, sort: [] });
+          const conversation = page.content[0];
+          if (!conversation) return;
+          for (const s of receipt.statuses) {
+            await statuses.register(conversation.messageId, 'OUTGOING', 'DPI', s.status, { description: s.description, rawReceipt: receipt.rawReceipt });
+          }
+        },
+      }, signal);
+    },
+  };
 }
 
 function listen(server: Server, port: number, host: string | undefined): Promise<void> {

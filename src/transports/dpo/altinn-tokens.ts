@@ -7,8 +7,8 @@ import { loadUndici } from '../../http/index.js';
 import { AltinnTokenRefusedError, AltinnTokenUnavailableError } from './errors.js';
 import { systemUserClaim, type SystemUser } from './system-users.js';
 
-// Altinn tokens for a system user (transports notes §3.1–§3.2): a Maskinporten token asked for with the
-// system user's `authorization_details`, exchanged at Altinn. Both are cached per (system user, scope)
+// Altinn tokens (transports notes §3.1–§3.2): a Maskinporten token — for DPO asked for with a system
+// user's `authorization_details`, for DPV without one — exchanged at Altinn. Both are cached per (system user, scope)
 // until shortly before they expire; the reference keeps the Altinn token 25 minutes.
 
 export type BrokerScope = 'altinn:broker.write' | 'altinn:broker.read';
@@ -41,10 +41,10 @@ export interface AltinnTokenOptions {
 }
 
 export interface AltinnTokens {
-  /** A valid Altinn token for the system user and scope, from the cache when it has not nearly expired. */
-  token(user: SystemUser, scope: BrokerScope): Promise<string>;
+  /** A valid Altinn token for the system user (none for DPV) and scope, cached until it nearly expires. */
+  token(user: SystemUser | undefined, scope: string): Promise<string>;
   /** Drops the cached token, e.g. after the broker answered 401 to it. */
-  invalidate(user: SystemUser, scope: BrokerScope): void;
+  invalidate(user: SystemUser | undefined, scope: string): void;
 }
 
 interface Entry {
@@ -56,15 +56,16 @@ interface Entry {
 export function createAltinnTokens(options: AltinnTokenOptions): AltinnTokens {
   const entries = new Map<string, Entry>();
 
-  const entryFor = (user: SystemUser, scope: BrokerScope): Entry => {
-    const key = JSON.stringify([user.orgId, user.name, scope]);
+  const keyOf = (user: SystemUser | undefined, scope: string) => JSON.stringify([user?.orgId ?? null, user?.name ?? null, scope]);
+  const entryFor = (user: SystemUser | undefined, scope: string): Entry => {
+    const key = keyOf(user, scope);
     let entry = entries.get(key);
     if (entry === undefined) {
       entry = {
         maskinporten: createMaskinportenClient({
           ...options.maskinporten,
           scopes: [scope],
-          authorizationDetails: systemUserClaim(user),
+          ...(user ? { authorizationDetails: systemUserClaim(user) } : {}),
           clock: options.clock,
           ...(options.dispatcher ? { dispatcher: options.dispatcher } : {}),
         }),
@@ -88,7 +89,7 @@ export function createAltinnTokens(options: AltinnTokenOptions): AltinnTokens {
       return entry.pending;
     },
     invalidate(user, scope) {
-      const entry = entries.get(JSON.stringify([user.orgId, user.name, scope]));
+      const entry = entries.get(keyOf(user, scope));
       if (entry) entry.cached = undefined;
     },
   };
