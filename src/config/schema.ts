@@ -103,6 +103,7 @@ export const SCHEMA = {
   },
   queue: {
     concurrency: int({ description: 'Outgoing messages sent at once', aliases: ['difi.move.queue.concurrency'], default: 10, min: 1, max: 200 }),
+    pollSchedule: optional(str({ description: 'Cron (with seconds, Oslo time) of every incoming poll; unset: the reference\'s per service (DPO 15 s, DPE 20 s, DPF 15 min, DPH 30 s)' })),
     maximumRetryHours: int({ description: 'Retry budget of a failing send: 5 + this many attempts, backing off from 20 s ×3 up to 1 h, then FEIL (api notes §2.4)', aliases: ['difi.move.queue.maximum-retry-hours'], default: 100, min: 0 }),
   },
   messages: {
