@@ -27,6 +27,8 @@ commands:
   send [--api URL] [--user NAME] (--sbd FILE | --to RECEIVER …) [--wait S] FILE...
                       send a message through a running daemon's API and follow its statuses
   status MESSAGE_ID   print a message's status timeline
+  supervise [--config FILE] [--profile P]
+                      run the daemon as a child, restart it if it stops, keep it updated from the hub
   doctor [--config FILE] [--profile P] [--json]
                       check a deployment: config, keystore, clock, endpoints, disk, database
   settings            list every setting with its reference alias, environment variable and default
@@ -87,6 +89,20 @@ async function commandStart(args: string[]): Promise<void> {
   for (const w of warnings) log.warn({ setting: w }, 'configuration warning');
   const daemon = await startDaemon({ config, log, version: version(), schemaDir: SCHEMA_DIR, central });
   await runUntilSignal([daemon], log);
+}
+
+/** `efm supervise [--config FILE] [--profile P]`: run the daemon as a child and keep it current. */
+async function commandSupervise(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { config: { type: 'string' }, profile: { type: 'string' } }, strict: true });
+  const { config, warnings } = await loadOrExplain(parseProfile(values.profile), values.config);
+  const log = createLogger({ level: config.log.level });
+  for (const w of warnings) log.warn({ setting: w }, 'configuration warning');
+  const childArgs = ['start', ...(values.config ? ['--config', resolve(values.config)] : []), ...(values.profile ? ['--profile', values.profile] : [])];
+  const stop = new AbortController();
+  process.once('SIGTERM', () => stop.abort());
+  process.once('SIGINT', () => stop.abort());
+  const { runSupervisor } = await import('./update/index.js');
+  return runSupervisor({ config, log, clock: systemClock, env: process.env, childArgs, signal: stop.signal });
 }
 
 async function commandDoctor(args: string[]): Promise<number> {
@@ -165,6 +181,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'doctor':
       return commandDoctor(rest);
+    case 'supervise':
+      return commandSupervise(rest);
     case 'send':
     case 'status': {
       const client = await import('./client/index.js');
