@@ -52,9 +52,15 @@ export function checkRules({ values, failed, where }: RuleInput): ConfigProblem[
   for (const item of Array.isArray(reportees) ? reportees : []) {
     if (!REPORTEE.test(String(item))) report('efm.dpo.reportees', 'EFM_CONFIG_INVALID_VALUE', 'each reportee must be <orgId>=<system user name>, e.g. 0192:123456789=123456789_integrasjonspunkt_systembruker_123456789', String(item));
   }
+  const herIds = get('efm.dph.her-ids');
+  for (const item of Array.isArray(herIds) ? herIds : []) {
+    if (!HER_ID.test(String(item))) report('efm.dph.her-ids', 'EFM_CONFIG_INVALID_VALUE', 'each HER id must be a positive whole number, e.g. 8143548', String(item));
+  }
   return problems;
 }
 
+/** `efm.dph.her-ids` items: the number alone, as in `her-id:<n>` (api notes §3.3). */
+const HER_ID = /^[1-9]\d*$/;
 const SYSTEM_USER_ORG = /^\d{4}:\d{9}$/;
 /** `efm.dpo.reportees` items: `0192:<orgnr>=<system user name>`. */
 const REPORTEE = /^\d{4}:\d{9}=\S.*$/;

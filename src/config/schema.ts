@@ -227,7 +227,22 @@ export const SCHEMA = {
     sasToken: optional(str({ description: 'Key of the shared access policy', aliases: ['difi.move.nextmove.serviceBus.sasToken'], secret: true })),
     connectTimeout: duration({ description: 'Connect, request and response timeout of Service Bus calls', aliases: ['difi.move.nextmove.serviceBus.connectTimeout'], default: 15000 }),
   },
-  dph: service('DPH', ['difi.move.dph.default-ttl-hours'], ['difi.move.dph.upload-size-limit'], '18MB'),
+  // transports notes §5.6, §7; api notes §6.2. The defaults are the reference's, for its test environment.
+  dph: {
+    ...service('DPH', ['difi.move.dph.default-ttl-hours'], ['difi.move.dph.upload-size-limit'], '18MB'),
+    uri: url({ description: 'Digdir\'s nhn-adapter, which carries health messages to and from Norsk Helsenett', aliases: ['difi.move.dph.uri'], default: 'https://test.eformidling.no/nhn-adapter/api' }),
+    herIds: list({ description: 'HER ids we send from and receive for (each a positive whole number)', aliases: ['difi.move.dph.her-ids'], default: [] }),
+    nhnProcess: str({ description: 'Process of dialogmelding', aliases: ['difi.move.dph.nhn-process'], default: 'urn:no:difi:profile:helse:helse:ver1.0' }),
+    dialogmeldingDocumentType: str({ description: 'Document type of dialogmelding', aliases: ['difi.move.dph.dialogmelding-document-type'], default: 'urn:no:difi:helse:xsd:schema::dialogmelding' }),
+    receiptProcess: str({ description: 'Process of application receipts (dialogmelding_kvittering)', aliases: ['difi.move.dph.receipt-process'], default: 'urn:no:difi:profile:helse:response:ver1.0' }),
+    receiptDocumentType: str({ description: 'Document type of application receipts', aliases: ['difi.move.dph.receipt-document-type'], default: 'urn:no:difi:helse:xsd::dialogmelding_kvittering' }),
+    pollInterval: duration({ description: 'Wait between two reads of incoming messages at the adapter', aliases: ['difi.move.dph.pollingrate'], default: 30000 }),
+    connectTimeout: duration({ description: 'Connect timeout of nhn-adapter calls', aliases: ['difi.move.dph.timeout.connect'], default: 3000 }),
+    readTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from the nhn-adapter', aliases: ['difi.move.dph.timeout.read'], default: 30000 }),
+    oidc: {
+      scopes: list({ description: 'Scopes of the DPH Maskinporten token', aliases: ['difi.move.dph.oidc.scopes'], default: ['eformidling:dph'] }),
+    },
+  },
   validation: {
     strict: bool({ description: 'Reject (instead of only logging) messages that break the rules the reference documents but does not enforce', default: false }),
     // The reference restricts only DPH attachments (PDF, PNG, JPEG; api notes §5.3).
