@@ -216,6 +216,37 @@ export const SCHEMA = {
     },
   },
   dpf: service('DPF', ['difi.move.fiks.ut.default-ttl-hours'], ['difi.move.fiks.ut.upload-size-limit'], '1GB'),
+  // KS FIKS for DPF (transports notes §5.4, api notes §6.2): SvarUt's SOAP service out, SvarInn's REST API
+  // in. The reference binds `difi.move.fiks.ut.paa-vegne-av.<orgnr>.username` and `.password`; our lists
+  // hold plain values, so each organisation sent or received for is one `<orgnr>=<username>:<password>` item.
+  fiks: {
+    kryptert: bool({ description: 'Tell SvarUt the documents are encrypted (kryptert)', aliases: ['difi.move.fiks.kryptert'], default: true }),
+    keystore: keystore('difi.move.fiks.keystore', {
+      path: '${efm.org.keystore.path:}', alias: '${efm.org.keystore.alias}', password: '${efm.org.keystore.password:}', type: '${efm.org.keystore.type}',
+    }),
+    ut: {
+      username: optional(str({ description: 'SvarUt user of the own organisation (HTTP basic auth)', aliases: ['difi.move.fiks.ut.username'] })),
+      password: optional(str({ description: 'SvarUt password of the own organisation', aliases: ['difi.move.fiks.ut.password'], secret: true })),
+      endpointUrl: url({ description: 'SvarUt base URL; the SOAP service is <url>/tjenester/forsendelseservice/ForsendelsesServiceV9', aliases: ['difi.move.fiks.ut.endpointUrl'], default: 'https://test.svarut.ks.no' }),
+      konteringsKode: optional(str({ description: 'Accounting code (konteringskode) sent with every forsendelse', aliases: ['difi.move.fiks.ut.konteringsKode'] })),
+      kunDigitalLevering: bool({ description: 'Ask SvarUt to deliver digitally only, never on paper', aliases: ['difi.move.fiks.ut.kunDigitalLevering'], default: false }),
+      ekskluderesFraPrint: list({ description: 'File extensions SvarUt must not print (* for all but pdf)', aliases: ['difi.move.fiks.ut.ekskluderesFraPrint'], default: [] }),
+      paaVegneAv: list({ description: 'SvarUt credentials of organisations sent on behalf of, each as <orgnr>=<username>:<password>', default: [], secret: true }),
+      requestTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from SvarUt', default: '5m' }),
+    },
+    inn: {
+      enabled: bool({ description: 'Fetch incoming forsendelser from SvarInn (job dpf-poll)', aliases: ['difi.move.fiks.inn.enable'], default: '${efm.dpf.enabled}' }),
+      baseUrl: url({ description: 'SvarInn REST API base URL', aliases: ['difi.move.fiks.inn.baseUrl'], default: 'https://test.svarut.ks.no/tjenester/svarinn' }),
+      username: optional(str({ description: 'SvarInn user of the own organisation (HTTP basic auth)', aliases: ['difi.move.fiks.inn.username'] })),
+      password: optional(str({ description: 'SvarInn password of the own organisation', aliases: ['difi.move.fiks.inn.password'], secret: true })),
+      paaVegneAv: list({ description: 'SvarInn credentials of further organisations received for, each as <orgnr>=<username>:<password>', default: [], secret: true }),
+      process: str({ description: 'Process of the messages made from SvarInn forsendelser', aliases: ['difi.move.fiks.inn.process'], default: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0' }),
+      documentType: str({ description: 'Document type of the messages made from SvarInn forsendelser', aliases: ['difi.move.fiks.inn.document-type'], default: 'urn:no:difi:arkivmelding:xsd::arkivmelding' }),
+      fallbackSenderOrgNr: orgnr({ description: 'Sender of a SvarInn forsendelse whose svarSendesTil has no orgnr', aliases: ['difi.move.fiks.inn.fallback-sender-org-nr'], default: '999999999' }),
+      connectTimeout: duration({ description: 'Connect timeout of SvarInn calls', aliases: ['difi.move.fiks.inn.connectTimeout'], default: 10000 }),
+      readTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from SvarInn', aliases: ['difi.move.fiks.inn.readTimeout'], default: 30000 }),
+    },
+  },
   // transports notes §5.5 (the Service Bus REST API with a SAS key).
   dpe: {
     ...service('DPE', ['difi.move.nextmove.serviceBus.default-ttl-hours'], ['difi.move.nextmove.service-bus.upload-size-limit'], '2MB'),
