@@ -34,12 +34,14 @@ function translate(err: Error): Error {
 export class SqliteConnection implements SqlExecutor {
   private constructor(private readonly db: sqlite3.Database) {}
 
-  static open(file: string, options: { readOnly: boolean; busyTimeoutMs: number }): Promise<SqliteConnection> {
+  /** `serialized`: one statement at a time (sqlite3's serialize mode) instead of overlapping ones. */
+  static open(file: string, options: { readOnly: boolean; busyTimeoutMs: number; serialized?: boolean }): Promise<SqliteConnection> {
     const mode = options.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
     return new Promise((resolve, reject) => {
       const db = new sqlite3.Database(file, mode, (err) => {
         if (err) return reject(translate(err));
         db.configure('busyTimeout', options.busyTimeoutMs);
+        if (options.serialized) db.serialize();
         resolve(new SqliteConnection(db));
       });
     });

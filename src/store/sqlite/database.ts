@@ -15,6 +15,12 @@ const BUSY_TIMEOUT_MS = 5_000;
 // commit here acknowledges an upload or a received message to someone who may then discard their copy,
 // and the write rate (messages and statuses, not payload bytes) is low enough that an fsync per commit
 // costs nothing that matters.
+//
+// The reader runs one statement at a time. A statement that has returned a row (sqlite3's `get`) holds
+// its connection's read transaction until it is finalized, and statements on one connection share that
+// transaction: overlapping reads kept the reader on an old WAL snapshot for as long as they overlapped,
+// so under load a caller did not see its own write that had just committed (a file uploaded a moment
+// before the send was missing from the send's check).
 const WRITER_PRAGMAS = ['PRAGMA journal_mode = WAL', 'PRAGMA synchronous = FULL', 'PRAGMA foreign_keys = ON'];
 
 export class SqliteDatabase {
@@ -31,7 +37,7 @@ export class SqliteDatabase {
     try {
       for (const pragma of WRITER_PRAGMAS) await writer.exec(pragma);
       await inTransaction(writer, (tx) => applyMigrations(tx, migrations));
-      const reader = await SqliteConnection.open(file, { readOnly: true, busyTimeoutMs: BUSY_TIMEOUT_MS });
+      const reader = await SqliteConnection.open(file, { readOnly: true, busyTimeoutMs: BUSY_TIMEOUT_MS, serialized: true });
       return new SqliteDatabase(writer, reader);
     } catch (err) {
       await writer.close().catch(() => undefined);

@@ -117,6 +117,28 @@ describe(openSqliteStore.name, () => {
     expect((await second.peekStatusQueue())?.status).toBe('SENDT');
   });
 
+  it('shows each committed write to the next read, however many reads are running at the same time', async () => {
+    const store = await openStore();
+    for (let i = 0; i < 50; i++) await draft(store);
+    let reading = true;
+    // Reads that return a row leave their statement open until it is finalized; overlapping, they kept
+    // the read connection on one WAL snapshot, older than the writes that followed.
+    const readers = Array.from({ length: 16 }, async () => {
+      while (reading) await store.listMessages('OUTGOING', {}, pageOf({ size: 1 }));
+    });
+    const missed: string[] = [];
+    try {
+      for (let i = 0; i < 300; i++) {
+        const message = await draft(store);
+        if ((await store.findMessage('OUTGOING', message.messageId)) === undefined) missed.push(message.messageId);
+      }
+    } finally {
+      reading = false;
+      await Promise.all(readers);
+    }
+    expect(missed).toEqual([]);
+  });
+
   it('removes partial and unreferenced blobs on open, and keeps referenced ones', async () => {
     const first = await openStore();
     const message = await draft(first);
