@@ -3,7 +3,6 @@
 export { createDphTransport, type DphSettings, type DphTransport, type DphTransportOptions } from './dph-transport.js';
 export { createDphTokens, type DphTokenOptions, type DphTokens } from './tokens.js';
 export { ADAPTER_ORGNR } from './parties.js';
-export type { AdapterIncoming, AdapterStatus } from './adapter-client.js';
 export {
   DphAdapterCertificateError, DphAdapterRefusedError, DphAdapterUnavailableError, DphIncomingRejectedError, DphUnknownHerIdError,
 } from './errors.js';
