@@ -18,6 +18,7 @@ import { createDpoTransport, createAltinnTokens } from './transports/dpo/index.j
 import { createDpvTransport } from './transports/dpv/index.js';
 import { configuredSasKey, createDpeTransport } from './transports/dpe/index.js';
 import { createDpiTokens, createDpiTransport, type DpiTransport } from './transports/dpi/index.js';
+import { createDphTokens, createDphTransport } from './transports/dph/index.js';
 import { certificatesFromPem } from './crypto/index.js';
 import type { ServiceRegistryClient } from './addressing/index.js';
 import type { Transport } from './transports/index.js';
@@ -167,6 +168,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     settings: {
       orgNumber: config.org.number, enabledServices: services.enabled, defaultTtlHours: services.ttlHours,
       messageChannel: config.dpo.messageChannel, allowSyntheticIdentifiers: config.identifiers.syntheticAllowed,
+      dphHerIds: config.dph.herIds,
     },
   });
   const resolver = new ServiceResolver(registry);
@@ -330,6 +332,13 @@ async function buildTransports(c: TransportContext): Promise<Transport[]> {
         tokenUrl: oidc.url, audience: oidc.audience, clientId: oidc.clientId, scopes: [...oidc.scopes],
         signingKey: c.own.privateKey, certificateChainPem: grant.certificateChainPem, clock: c.clock,
       }),
+    }));
+  }
+  if (c.config.dph.enabled) {
+    transports.push(createDphTransport({
+      config: c.config.dph, ownKey: c.own, serviceRegistry: c.registry, ids: c.ids, clock: c.clock,
+      receiptsEnabled: c.config.messages.receiptsEnabled, workDir: join(c.dataDir, 'dph'), log: c.log.child({ module: 'dph' }),
+      tokens: createDphTokens({ ...grant, scopes: [...c.config.dph.oidc.scopes], clock: c.clock }),
     }));
   }
   return transports;

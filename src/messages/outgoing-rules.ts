@@ -27,6 +27,8 @@ export interface OutgoingRulesSettings {
   defaultTtlHours: (service: ServiceIdentifier) => number;
   messageChannel?: string;
   allowSyntheticIdentifiers: boolean;
+  /** `difi.move.dph.her-ids`: the HER ids this daemon may send DPH messages from. */
+  dphHerIds?: readonly string[];
 }
 
 export interface OutgoingRulesOptions {
@@ -87,7 +89,7 @@ export class OutgoingRules {
     const s = this.o.settings;
     validateForCreate(sbd, {
       ownOrgNumber: s.orgNumber, serviceIdentifier: service, enabledServices: s.enabledServices, now,
-      messageChannel: s.messageChannel, allowSynthetic: s.allowSyntheticIdentifiers,
+      messageChannel: s.messageChannel, allowSynthetic: s.allowSyntheticIdentifiers, dphHerIds: s.dphHerIds,
     });
   }
 
