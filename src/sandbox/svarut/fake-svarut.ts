@@ -57,6 +57,8 @@ export interface FakeSvarUt {
   failures: FailureControl;
   /** Every forsendelse SvarUt has, sent or put in SvarInn's list. */
   forsendelser(): readonly StoredForsendelse[];
+  /** Bytes of documents decrypted so far, counted as they stream in. */
+  receivedDocumentBytes(): number;
   /** The SOAP operations called so far, in order. */
   readonly operations: readonly string[];
   /** The last envelope of each operation, as it came. */
@@ -83,6 +85,8 @@ export async function startFakeSvarUt(options: FakeSvarUtOptions): Promise<FakeS
   const operations: string[] = [];
   const envelopes = new Map<string, string>();
   const faults: string[] = [];
+  const received = { bytes: 0 };
+  const documents = { key: options.svarUtKey, dir: documentsDir, onBytes: (count: number) => { received.bytes += count; } };
   const certificates = new Map(Object.entries(options.certificates ?? {}).map(([orgnr, pem]) => [orgnr, new X509Certificate(pem)]));
   // The absolute downloadUrl needs the port, known once the server listens.
   const listening = { url: '' };
@@ -97,12 +101,12 @@ export async function startFakeSvarUt(options: FakeSvarUtOptions): Promise<FakeS
   };
 
   async function soap(req: IncomingMessage, res: ServerResponse, account: FiksAccount): Promise<void> {
-    const request = await readSoapRequest(req, req.headers['content-type'] ?? '', options.svarUtKey, documentsDir);
+    const request = await readSoapRequest(req, req.headers['content-type'] ?? '', documents);
     operations.push(request.operation);
     envelopes.set(request.operation, request.envelopeXml);
     const injected = faults.shift();
     const result = injected !== undefined ? { fault: injected } : await handleOperation({
-      store, orgnr: account.orgnr, request, clock, forsendelseTyper: options.forsendelseTyper ?? [], svarUtKey: options.svarUtKey, documentsDir,
+      store, orgnr: account.orgnr, request, clock, forsendelseTyper: options.forsendelseTyper ?? [], documents,
     });
     const envelopeNs = request.version === '1.2' ? SOAP12 : SOAP11;
     const contentType = request.version === '1.2' ? 'application/soap+xml; charset=utf-8' : 'text/xml; charset=utf-8';
@@ -152,6 +156,7 @@ export async function startFakeSvarUt(options: FakeSvarUtOptions): Promise<FakeS
     svarInnUrl: `${url}${SVARINN_PATH}`,
     failures,
     forsendelser: () => store.all(),
+    receivedDocumentBytes: () => received.bytes,
     operations,
     lastEnvelope: (operation) => envelopes.get(operation),
     faultNext(count, text) {

@@ -1,8 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Clock } from '../../clock/index.js';
-import type { KeystoreEntry } from '../../crypto/index.js';
 import type { ForsendelseStore, PostAddress, StoredDocument, StoredForsendelse } from './forsendelse-store.js';
-import { all, decryptTo, first, text, type SoapRequest, type XmlNode } from './soap-request.js';
+import { all, decryptTo, first, text, type DocumentSink, type SoapRequest, type XmlNode } from './soap-request.js';
 
 // The ForsendelsesServiceV9 operations the integration point calls (transports notes §5.4), answered
 // from the sandbox's store. Refusals are SOAP faults worded as SvarUt words them, so the transport's
@@ -17,8 +16,7 @@ export interface OperationContext {
   request: SoapRequest;
   clock: Clock;
   forsendelseTyper: readonly string[];
-  svarUtKey: KeystoreEntry;
-  documentsDir: string;
+  documents: DocumentSink;
 }
 
 export type OperationResult = { payload: string } | { fault: string };
@@ -94,7 +92,7 @@ async function documentOf(ctx: OperationContext, data: XmlNode | undefined): Pro
   }
   const inline = String(data?.['#text'] ?? '').replace(/\s+/g, '');
   if (inline === '') return undefined;
-  return decryptTo(Readable.from([Buffer.from(inline, 'base64')]), ctx.svarUtKey, ctx.documentsDir);
+  return decryptTo(Readable.from([Buffer.from(inline, 'base64')]), ctx.documents);
 }
 
 function postAddressOf(adresse: XmlNode | undefined): PostAddress {

@@ -47,7 +47,14 @@ const parser = new XMLParser({
   isArray: (_name, _path, _leaf, isAttribute) => !isAttribute,
 });
 
-export async function readSoapRequest(req: AsyncIterable<Buffer>, contentType: string, key: KeystoreEntry, dir: string): Promise<SoapRequest> {
+export interface DocumentSink {
+  key: KeystoreEntry;
+  dir: string;
+  /** Told of each decrypted chunk as it is written. */
+  onBytes?: (count: number) => void;
+}
+
+export async function readSoapRequest(req: AsyncIterable<Buffer>, contentType: string, sink: DocumentSink): Promise<SoapRequest> {
   const attachments = new Map<string, ReceivedAttachment | Error>();
   let envelope: Buffer | undefined;
   const boundary = /^\s*multipart\/related/i.test(contentType) ? boundaryOf(contentType) : undefined;
@@ -58,7 +65,7 @@ export async function readSoapRequest(req: AsyncIterable<Buffer>, contentType: s
     for await (const part of relatedParts(req, boundary)) {
       const id = (part.headers.get('content-id') ?? '').replace(/^<|>$/g, '');
       if (envelope === undefined && (start === undefined || id === start)) envelope = await collect(part.body);
-      else attachments.set(id, await decryptTo(Readable.from(part.body), key, dir));
+      else attachments.set(id, await decryptTo(Readable.from(part.body), sink));
     }
   }
   if (envelope === undefined) throw new Error('the MTOM request has no root part');
@@ -72,19 +79,20 @@ export async function readSoapRequest(req: AsyncIterable<Buffer>, contentType: s
 }
 
 /** Decrypts a document with SvarUt's key into a file; the error instead when it cannot be read. */
-export async function decryptTo(source: Readable, key: KeystoreEntry, dir: string): Promise<ReceivedAttachment | Error> {
-  const path = join(dir, `document-${randomId()}`);
+export async function decryptTo(source: Readable, sink: DocumentSink): Promise<ReceivedAttachment | Error> {
+  const path = join(sink.dir, `document-${randomId()}`);
   const hash = createHash('sha256');
   let size = 0;
   const measure = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
       size += chunk.length;
+      sink.onBytes?.(chunk.length);
       callback(null, chunk);
     },
   });
   try {
-    await pipeline(source, createCmsDecryptStream(key), measure, createWriteStream(path));
+    await pipeline(source, createCmsDecryptStream(sink.key), measure, createWriteStream(path));
     return { path, size, sha256: hash.digest('hex') };
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
