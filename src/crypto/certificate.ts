@@ -28,8 +28,22 @@ export function parseCertificate(bytes: Buffer | string): X509Certificate {
   return new X509Certificate(bytes);
 }
 
+// Parsing a certificate with the ASN.1 schema costs milliseconds, more than the CMS work around it, and
+// the same few certificates (ours, our peers') name the recipient of every CMS written and read: each
+// parse is kept, by the certificate's SHA-256 fingerprint. The parsed objects are only ever read.
+const PARSED_LIMIT = 256;
+const parsedCertificates = new Map<string, Certificate>();
+const issuerAndSerialDers = new WeakMap<Certificate, Buffer>();
+
 function asn1Of(cert: X509Certificate): Certificate {
-  return AsnConvert.parse(cert.raw, Certificate);
+  const key = cert.fingerprint256;
+  const known = parsedCertificates.get(key);
+  if (known !== undefined) return known;
+  const parsed = AsnConvert.parse(cert.raw, Certificate);
+  const oldest = parsedCertificates.keys().next();
+  if (parsedCertificates.size >= PARSED_LIMIT && oldest.done !== true) parsedCertificates.delete(oldest.value);
+  parsedCertificates.set(key, parsed);
+  return parsed;
 }
 
 export function certificateDetails(cert: X509Certificate): CertificateDetails {
@@ -64,8 +78,13 @@ export function subjectKeyIdentifierOf(cert: X509Certificate): Buffer | undefine
 
 /** True when `id` names `cert`. */
 export function isIssuerAndSerialOf(id: IssuerAndSerialNumber, cert: X509Certificate): boolean {
-  const own = issuerAndSerialOf(cert);
-  return Buffer.from(AsnConvert.serialize(own)).equals(Buffer.from(AsnConvert.serialize(id)));
+  const parsed = asn1Of(cert);
+  let own = issuerAndSerialDers.get(parsed);
+  if (own === undefined) {
+    own = Buffer.from(AsnConvert.serialize(issuerAndSerialOf(cert)));
+    issuerAndSerialDers.set(parsed, own);
+  }
+  return own.equals(Buffer.from(AsnConvert.serialize(id)));
 }
 
 /**

@@ -45,9 +45,16 @@ function oaepSha256Parameters(): Buffer {
   );
 }
 
+/** Built once per transport: the same two identifiers go into every CMS we write, and are only read. */
+const keyEncryptionAlgorithms = new Map<KeyTransport, AlgorithmIdentifier>();
+
 export function keyEncryptionAlgorithm(transport: KeyTransport): AlgorithmIdentifier {
+  const known = keyEncryptionAlgorithms.get(transport);
+  if (known !== undefined) return known;
   const der = transport === 'rsa-oaep' ? algorithmDer(OID.rsaesOaep, oaepSha256Parameters()) : algorithmDer(OID.rsaEncryption, NULL);
-  return AsnConvert.parse(der, AlgorithmIdentifier);
+  const algorithm = AsnConvert.parse(der, AlgorithmIdentifier);
+  keyEncryptionAlgorithms.set(transport, algorithm);
+  return algorithm;
 }
 
 export function wrapContentKey(contentKey: Buffer, recipientKey: KeyObject, transport: KeyTransport): Buffer {
