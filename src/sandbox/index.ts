@@ -5,5 +5,6 @@ export * from './altinn/index.js';
 export * from './maskinporten/index.js';
 export * from './correspondence/index.js';
 export * from './service-bus/index.js';
+export * from './svarut/index.js';
 export { createFailureInjector, type FailureControl, type FailureInjector, type FailureRule } from './failures.js';
 export { startTrackingCollector, type TrackingCollector } from './collector/index.js';

@@ -44,16 +44,26 @@ export interface DpfPoller {
 const ARKIVMELDING = { name: 'arkivmelding.xml', mimetype: 'application/xml' } as const;
 const DEFAULT_MIMETYPE = 'application/octet-stream';
 
+/** Every organisation's mailbox is read; when one cannot be listed, the others still are and its error ends the run. */
 export async function pollDpf(poller: DpfPoller, sink: IncomingSink, signal: AbortSignal): Promise<void> {
+  let failure: unknown;
   for (const orgnr of poller.credentials.organisations) {
     const user = poller.credentials.forOrganisation(orgnr);
     if (user === undefined || signal.aborted) continue;
-    const listed = await poller.client.newForsendelser(user, signal);
+    let listed: unknown[];
+    try {
+      listed = await poller.client.newForsendelser(user, signal);
+    } catch (error) {
+      if (signal.aborted) throw error;
+      failure ??= error;
+      continue;
+    }
     for (const entry of listed) {
       if (signal.aborted) return;
       await receive(poller, { orgnr, user }, entry, sink, signal);
     }
   }
+  if (failure !== undefined) throw failure;
 }
 
 interface Mailbox {

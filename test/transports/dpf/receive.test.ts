@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { createCmsEncryptStream, extractAsic } from '../../../src/crypto/index.js';
 import { sequenceIds } from '../../../src/ids/index.js';
+import { SvarInnRefusedError } from '../../../src/transports/dpf/index.js';
 import { cucumberEntry } from '../../crypto/fixtures.js';
 import {
   featureDocStrings, OTHER_ORG, recordingSink, SENDER, startDpfWorld, tempFolder, USER, xmlShape, type DpfWorld, type Received,
@@ -220,6 +221,16 @@ describe('DPF receive', () => {
     expect(documents.get('svar.pdf')).toEqual({ mimetype: 'application/pdf', content: Buffer.from('%PDF-1.4 svar') });
     expect(documents.get('arkivmelding.xml')?.content.toString('utf8')).toContain('<journalposttype>Inngående dokument</journalposttype>');
     expect(world.fake.forsendelser().find((f) => f.id === id)?.status).toBe('LEST');
+  });
+
+  it('reads every organisation\'s mailbox, and reports the one SvarInn refused after the others', async () => {
+    const id = await world.fake.deliver({ mottakerOrgnr: SENDER, files: [{ filnavn: 'a.txt', mimetype: 'text/plain', content: Buffer.from('a') }] });
+    const sink = recordingSink();
+    const transport = world.transport({ config: { 'efm.fiks.inn.paa-vegne-av': [`${OTHER_ORG}=nobody:wrong`] } });
+
+    await expect(transport.poll?.(sink, new AbortController().signal)).rejects.toBeInstanceOf(SvarInnRefusedError);
+
+    expect(sink.received.map((r) => r.sbd.standardBusinessDocumentHeader.documentIdentification.instanceIdentifier)).toEqual([id]);
   });
 
   it('has no poll when SvarInn is switched off', () => {
