@@ -19,6 +19,7 @@ import { createDpvTransport } from './transports/dpv/index.js';
 import { configuredSasKey, createDpeTransport } from './transports/dpe/index.js';
 import { createDpiTokens, createDpiTransport, type DpiTransport } from './transports/dpi/index.js';
 import { createDphTokens, createDphTransport } from './transports/dph/index.js';
+import { createDpfTransport, type DpfTransport } from './transports/dpf/index.js';
 import { certificatesFromPem } from './crypto/index.js';
 import type { ServiceRegistryClient } from './addressing/index.js';
 import type { Transport } from './transports/index.js';
@@ -163,7 +164,10 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     registryCertificate: (org) => registry.virksert(org),
     parsePem: (pem) => new X509Certificate(pem),
   });
+  const transports = await buildTransports({ config, own: own.entry, ids, clock, dataDir, log, registry, schemaDir: o.schemaDir });
+  const dpf = transports.find((t): t is DpfTransport => t.service === 'DPF' && 'svarUt' in t);
   const rules = new OutgoingRules({
+    svarUt: dpf?.svarUt,
     ids, arkivmelding, strict, certificateCheck: checkCertificate,
     settings: {
       orgNumber: config.org.number, enabledServices: services.enabled, defaultTtlHours: services.ttlHours,
@@ -172,7 +176,6 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
     },
   });
   const resolver = new ServiceResolver(registry);
-  const transports = await buildTransports({ config, own: own.entry, ids, clock, dataDir, log, registry, schemaDir: o.schemaDir });
   const engine = createEngine({
     store, clock, statuses, transports, ownKey: own.entry, log: log.child({ module: 'engine' }),
     resolveRecord: (message) => resolver.recordFor(message),
@@ -332,6 +335,12 @@ async function buildTransports(c: TransportContext): Promise<Transport[]> {
         tokenUrl: oidc.url, audience: oidc.audience, clientId: oidc.clientId, scopes: [...oidc.scopes],
         signingKey: c.own.privateKey, certificateChainPem: grant.certificateChainPem, clock: c.clock,
       }),
+    }));
+  }
+  if (c.config.dpf.enabled) {
+    transports.push(createDpfTransport({
+      config: { dpf: c.config.dpf, fiks: c.config.fiks }, orgnr: c.config.org.number, ownKey: c.own, fiksKey: c.own,
+      ids: c.ids, serviceRegistry: c.registry, clock: c.clock, workDir: join(c.dataDir, 'dpf'), log: c.log.child({ module: 'dpf' }),
     }));
   }
   if (c.config.dph.enabled) {

@@ -2,12 +2,12 @@ import type { Readable } from 'node:stream';
 import { applyCreateDefaults } from '../domain/create-defaults.js';
 import { applyPrintDefaults } from '../domain/print-defaults.js';
 import type { FieldProblem } from '../domain/errors.js';
-import { validateForCreate } from '../domain/create-rules.js';
+import { checkForsendelseType, validateForCreate } from '../domain/create-rules.js';
 import { isPrimaryDocument, mimeTypeFor, validateUpload } from '../domain/file-rules.js';
 import { parsePartnerIdentifier, primaryIdentifier, recordedSenderIdentifier } from '../domain/identifiers.js';
 import { parseStandardBusinessDocument } from '../domain/sbd-parse.js';
 import {
-  conversationIdOf, expiryOf, messageIdOf, processOf, receiverOf, senderOf, standardOf, typeOf,
+  businessMessageOf, conversationIdOf, expiryOf, messageIdOf, processOf, receiverOf, senderOf, standardOf, typeOf,
 } from '../domain/sbd-access.js';
 import type { StandardBusinessDocument } from '../domain/sbd.js';
 import { ARKIVMELDING_FILE, validateForSend } from '../domain/send-rules.js';
@@ -36,6 +36,8 @@ export interface OutgoingRulesOptions {
   ids: IdGenerator;
   arkivmelding: ArkivmeldingReader;
   strict: StrictChecks;
+  /** SvarUt's answers for the DPF create checks (credentials, forsendelsestyper); absent without DPF. */
+  svarUt?: { hasCredentials(orgnr: string): boolean; forsendelseTyper(orgnr: string): Promise<string[]> };
   /** The business certificate check (api notes §5.2 step 6); a no-op where it does not apply. */
   certificateCheck: (service: ServiceIdentifier) => Promise<void>;
 }
@@ -90,6 +92,7 @@ export class OutgoingRules {
     validateForCreate(sbd, {
       ownOrgNumber: s.orgNumber, serviceIdentifier: service, enabledServices: s.enabledServices, now,
       messageChannel: s.messageChannel, allowSynthetic: s.allowSyntheticIdentifiers, dphHerIds: s.dphHerIds,
+      svarUt: service === 'DPF' ? this.o.svarUt : undefined,
     });
   }
 
@@ -124,6 +127,20 @@ export class OutgoingRules {
         expiry,
       },
     };
+  }
+
+  /**
+   * DPF: `dpf.forsendelseType`, when given, must be one of the sender's SvarUt types (api notes §5.2 step 12).
+   * SvarUt is asked only then, as the reference does.
+   */
+  async checkForsendelseType(sbd: StandardBusinessDocument, service: ServiceIdentifier): Promise<void> {
+    if (service !== 'DPF' || !this.o.svarUt) return;
+    const dpf = businessMessageOf(sbd)?.dpf;
+    const wanted = typeof dpf === 'object' && dpf !== null ? (dpf as Record<string, unknown>).forsendelseType : undefined;
+    if (typeof wanted !== 'string' || wanted === '') return;
+    const sender = identifierOf(senderOf(sbd), this.o.settings.allowSyntheticIdentifiers);
+    const org = sender ? recordedSenderIdentifier(sender) : this.o.settings.orgNumber;
+    checkForsendelseType(sbd, await this.o.svarUt.forsendelseTyper(org));
   }
 
   checkCertificate(service: ServiceIdentifier): Promise<void> {

@@ -61,6 +61,7 @@ export class OutgoingMessages {
     const parsed = this.o.rules.parse(body, now);
     const resolution = await this.o.resolver.resolve(parsed);
     const prepared = this.o.rules.prepareForCreate(parsed, resolution, now);
+    await this.o.rules.checkForsendelseType(prepared.message.sbd, resolution.service);
     await this.rejectReusedMessageId(prepared.message);
     await this.o.rules.checkCertificate(resolution.service);
     // OPPRETTET is a registration like any other (api notes §4.2): webhook event and, for the services
