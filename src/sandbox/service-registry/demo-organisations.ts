@@ -1,5 +1,5 @@
 import {
-  ARKIVMELDING_PROCESSES, ARKIVMELDING_RESPONSE_PROCESS, AVTALT_PROCESS, EINNSYN_PROCESSES,
+  ARKIVMELDING_PROCESSES, ARKIVMELDING_RESPONSE_PROCESS, AVTALT_PROCESS, AVTALT_RESPONSE_PROCESS, EINNSYN_PROCESSES,
   type ProcessEntry,
 } from './processes.js';
 import type { FakeOrganisation, SrServiceRecord } from './wire.js';
@@ -25,7 +25,7 @@ export interface DemoOrganisationOptions {
   certificatePem: string;
   /** DPO wins over DPV for arkivmelding, as the registry's priority (addressing notes §3.3). */
   services: DemoService[];
-  /** Adds a DPO record for the avtalt process. */
+  /** Adds DPO records for the avtalt process and its response process, which carries the statuses back. */
   avtalt?: boolean;
   /** Only these processes get records; default all. */
   processes?: string[];
@@ -62,7 +62,7 @@ export function demoOrganisation(options: DemoOrganisationOptions): FakeOrganisa
       }));
     }
   }
-  if (options.avtalt && wanted(AVTALT_PROCESS)) records.push(dpo(AVTALT_PROCESS));
+  if (options.avtalt) records.push(...[AVTALT_PROCESS, AVTALT_RESPONSE_PROCESS].filter(wanted).map(dpo));
 
   return {
     identifier: options.orgnr,

@@ -47,3 +47,10 @@ export const AVTALT_PROCESS: ProcessEntry = {
   documentTypes: ['urn:no:difi:avtalt:xsd::avtalt'],
   shortName: 'avtalt',
 };
+
+/** Where the receiver of an avtalt message sends its MOTTATT and LEVERT (addressing notes §2.8, §3.4). */
+export const AVTALT_RESPONSE_PROCESS: ProcessEntry = {
+  process: 'urn:no:difi:profile:avtalt:response:ver1.0',
+  documentTypes: [STATUS, FEIL],
+  shortName: 'avtaltresponse',
+};

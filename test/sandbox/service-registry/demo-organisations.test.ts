@@ -7,6 +7,7 @@ const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
 const ADMIN = 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0';
 const RESPONSE = 'urn:no:difi:profile:arkivmelding:response:ver1.0';
 const AVTALT = 'urn:no:difi:profile:avtalt:avtalt:ver1.0';
+const AVTALT_RESPONSE = 'urn:no:difi:profile:avtalt:response:ver1.0';
 
 describe(demoOrganisation.name, () => {
   it('gives a DPO organisation a record for each arkivmelding process and the response process', () => {
@@ -51,6 +52,10 @@ describe(demoOrganisation.name, () => {
       ['urn:no:difi:profile:einnsyn:response:ver1.0', ''],
     ]);
     expect(org.serviceRecords.filter((r) => r.process === AVTALT).map((r) => r.service.identifier)).toEqual(['DPO']);
+    // The statuses of an avtalt message come back on its response process.
+    expect(org.serviceRecords.filter((r) => r.process === AVTALT_RESPONSE).map((r) => [r.service.identifier, r.documentTypes])).toEqual([
+      ['DPO', ['urn:no:difi:eformidling:xsd::status', 'urn:no:difi:eformidling:xsd::feil']],
+    ]);
   });
 
   it('limits the records to the processes asked for', () => {
