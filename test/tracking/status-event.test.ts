@@ -68,6 +68,14 @@ describe(statusChangeEvent.name, () => {
     expect(JSON.stringify(doc)).not.toContain(FNR);
   });
 
+  it('keeps a message id and conversation id whose last group holds 11 digits as they are', () => {
+    const messageId = 'e3d5f133-fec7-4946-a93a-21447223828a';
+    const conversationId = '5b0f6c1e-8a3d-4f7e-9c2b-01017012345f';
+    const change = aStatusChange({ conversation: { messageId, conversationId } });
+    const doc = toWireDocument(statusChangeEvent(change), IDENTITY);
+    expect([doc.message_id, doc.correlation_id, doc.conversation_id]).toEqual([messageId, messageId, conversationId]);
+  });
+
   it('hashes a person number inside a prefixed identifier and in the sender fields', () => {
     const change = aStatusChange({ conversation: { sender: `9908:${FNR}`, senderIdentifier: FNR } });
     const doc = toWireDocument(statusChangeEvent(change), IDENTITY);
