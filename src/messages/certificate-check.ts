@@ -28,12 +28,18 @@ function normaliseSerial(serial: string): string {
 }
 
 export function certificateCheck(o: CertificateCheckOptions): (service: ServiceIdentifier) => Promise<void> {
+  // The registry's copy changes rarely, and the check runs at every create and send: parse it once per PEM.
+  let parsed: { pem: string; certificate: X509Certificate } | undefined;
+  const parse = (pem: string): X509Certificate => {
+    if (parsed?.pem !== pem) parsed = { pem, certificate: o.parsePem(pem) };
+    return parsed.certificate;
+  };
   return async () => {
     const now = o.clock.now();
     if (now < new Date(o.certificate.validFrom)) throw new InvalidCertificateError(`The business certificate is not valid before ${o.certificate.validFrom}`);
     if (now > new Date(o.certificate.validTo)) throw new InvalidCertificateError(`The business certificate expired ${o.certificate.validTo}`);
     if (!o.compareWithRegistry) return;
-    const registered = o.parsePem(await o.registryCertificate(o.orgNumber));
+    const registered = parse(await o.registryCertificate(o.orgNumber));
     if (normaliseSerial(registered.serialNumber) !== normaliseSerial(o.certificate.serialNumber)) {
       throw new InvalidCertificateError(`The business certificate (serial ${o.certificate.serialNumber}) is not the one registered for ${o.orgNumber} in the Service Registry (serial ${registered.serialNumber})`);
     }
