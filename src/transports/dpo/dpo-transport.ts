@@ -84,7 +84,7 @@ export function createDpoTransport(options: DpoTransportOptions): Transport {
       await ready();
       return sendDpo({
         broker, systemUsers, ownKey: options.ownKey, ids: options.ids, clock: options.clock,
-        messageChannel: config.messageChannel, tempDir,
+        messageChannel: config.messageChannel, maxBytes: config.uploadSizeLimit, tempDir,
       }, message, context);
     },
     poll: async (sink, signal) => {

@@ -25,6 +25,8 @@ export interface DpoSender {
   ids: IdGenerator;
   clock: Clock;
   messageChannel: string | undefined;
+  /** The DPO upload limit (efm.dpo.upload-size-limit), over the sum of the files. */
+  maxBytes: number;
   /** Where `sbd.zip` is spooled while it is uploaded. */
   tempDir: string;
 }
@@ -47,6 +49,10 @@ async function send(sender: DpoSender, outgoing: OutgoingMessage, context: SendC
   const { message } = outgoing;
   const receiver = message.receiverIdentifier;
   if (receiver === undefined) throw new PermanentSendError('a DPO message needs a receiver organisation');
+  const totalBytes = outgoing.files.reduce((sum, f) => sum + f.size, 0);
+  if (totalBytes > sender.maxBytes) {
+    throw new PermanentSendError(`the files of the message (${totalBytes} bytes) exceed the DPO limit of ${sender.maxBytes} bytes`);
+  }
   const user = sender.systemUsers.forOrganisation(message.senderIdentifier);
   let fileTransferId = await reusableTransfer(sender, user, context);
   if (fileTransferId === null) {
