@@ -3,7 +3,7 @@ import type { Dispatcher } from 'undici';
 import { loadUndici } from '../../http/index.js';
 import { DphAdapterRefusedError, DphAdapterUnavailableError } from './errors.js';
 import { MultipartAnswerError, readIncomingParts, type IncomingParts } from './multipart-answer.js';
-import type { MultipartBody } from './multipart-body.js';
+import type { MultipartBody } from '../../http/multipart-body.js';
 
 // Digdir's nhn-adapter REST API (transports notes §5.6): send with `POST /messages/out`, the statuses of
 // a sent message, the incoming messages of a HER id, their download and their read mark. Every call

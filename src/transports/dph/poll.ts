@@ -15,7 +15,7 @@ import { applicationReceiptSbd } from './application-receipt.js';
 import { DphAdapterRefusedError, DphIncomingRejectedError, DphUnknownHerIdError, REJECTION_CODES, type RejectionCode } from './errors.js';
 import { openForretningsmelding, sealForretningsmelding } from './forretningsmelding.js';
 import { MultipartAnswerError } from './multipart-answer.js';
-import { multipartBody } from './multipart-body.js';
+import { multipartBody } from '../../http/multipart-body.js';
 import type { DphParties } from './parties.js';
 import type { DphTokens } from './tokens.js';
 

@@ -11,7 +11,7 @@ import type { AdapterClient } from './adapter-client.js';
 import { writeDokumentpakke } from './dokumentpakke.js';
 import { DphAdapterRefusedError, DphUnknownHerIdError } from './errors.js';
 import { sealForretningsmelding } from './forretningsmelding.js';
-import { multipartBody, type MultipartPart } from './multipart-body.js';
+import { multipartBody, type MultipartPart } from '../../http/multipart-body.js';
 import { orderedFiles } from './parcel.js';
 import type { DphParties } from './parties.js';
 import type { DphTokens } from './tokens.js';

@@ -1,7 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { loadUndici } from '../../http/index.js';
 import { DpiCorner2RefusedError, DpiCorner2UnavailableError } from './errors.js';
-import type { MultipartBody } from './multipart-body.js';
+import type { MultipartBody } from '../../http/multipart-body.js';
 
 // The corner 2 REST API of digital post to citizens (transports notes §5.3): send with
 // `POST /messages/out`, the message's statuses, the receipts waiting for us and their confirmation.

@@ -11,7 +11,7 @@ import { avsenderOf, digitalBody, utskriftBody, type PrintSettings, type Seal } 
 import type { Corner2Client } from './corner2-client.js';
 import { writeDokumentpakke } from './dokumentpakke.js';
 import { DpiBusinessMessageInvalidError, DpiCorner2RefusedError } from './errors.js';
-import { multipartBody } from './multipart-body.js';
+import { multipartBody } from '../../http/multipart-body.js';
 import { parcelOf, type Parcel } from './parcel.js';
 import type { PrintLookup } from './print-lookup.js';
 import { digitalRecipient, printRecipient, type DpiRecipient } from './recipient.js';
@@ -38,6 +38,8 @@ export interface DpiSender {
   kanal: string;
   language: string;
   printSettings: PrintSettings;
+  /** The DPI upload limit (efm.dpi.upload-size-limit), over the sum of the files. */
+  maxBytes: number;
   tempDir: string;
 }
 
@@ -77,6 +79,10 @@ interface Letter {
 }
 
 async function send(sender: DpiSender, outgoing: OutgoingMessage, context: SendContext): Promise<void> {
+  const totalBytes = outgoing.files.reduce((sum, f) => sum + f.size, 0);
+  if (totalBytes > sender.maxBytes) {
+    throw new PermanentSendError(`the files of the message (${totalBytes} bytes) exceed the DPI limit of ${sender.maxBytes} bytes`);
+  }
   const letter = await prepare(sender, outgoing, context.signal);
   const problems = (await sender.schemas()).problems(letter.type, wrapForCorner2(letter.build(PLACEHOLDER_SEAL)));
   if (problems.length > 0) {

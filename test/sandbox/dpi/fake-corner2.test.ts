@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { multipartBody, type MultipartPart } from '../../../src/transports/dpi/multipart-body.js';
+import { multipartBody, type MultipartPart } from '../../../src/http/multipart-body.js';
 import { letter, PRINTER, sendContext, startDpiWorld, type DpiWorld } from '../../transports/dpi/support.js';
 
 // The fake corner 2 takes only what the real one would: it refuses a request without a known bearer

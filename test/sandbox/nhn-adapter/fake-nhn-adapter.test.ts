@@ -8,7 +8,7 @@ import { createAsicStream, createCmsEncryptStream, type ContentEncryption, type 
 import { startFakeMaskinporten, type FakeMaskinporten } from '../../../src/sandbox/index.js';
 import { startFakeNhnAdapter, type FakeNhnAdapter } from '../../../src/sandbox/nhn-adapter/index.js';
 import { sealForretningsmelding } from '../../../src/transports/dph/forretningsmelding.js';
-import { multipartBody, type MultipartPart } from '../../../src/transports/dph/multipart-body.js';
+import { multipartBody, type MultipartPart } from '../../../src/http/multipart-body.js';
 import { cucumberEntry } from '../../crypto/fixtures.js';
 import { CLOCK, DIALOGMELDING_XML, OWN_HER_ID, PEER_HER_ID, sbdOf } from '../../transports/dph/support.js';
 

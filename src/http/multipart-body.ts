@@ -1,9 +1,9 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { randomId } from '../../ids/index.js';
+import { randomId } from '../ids/index.js';
 
-// The multipart/form-data body of `POST /messages/out`, whose dokumentpakke streams from its spool file,
-// with its exact length up front (the adapter gets a Content-Length, and no part is read into memory).
+// A multipart/form-data body whose file parts stream from disk, with its exact length up front (DPI corner 2
+// and the DPH adapter get a Content-Length, and no part is read into memory).
 
 export interface MultipartPart {
   name: string;
