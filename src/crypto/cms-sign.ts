@@ -1,13 +1,13 @@
-import { createHash, sign } from 'node:crypto';
-import { Attribute, CertificateChoices, CertificateSet, ContentInfo, DigestAlgorithmIdentifiers, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos } from '@peculiar/asn1-cms';
+import { createHash, sign, type X509Certificate } from 'node:crypto';
+import { Attribute, ContentInfo, DigestAlgorithmIdentifiers, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos } from '@peculiar/asn1-cms';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier, Certificate } from '@peculiar/asn1-x509';
+import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
 import { GeneralizedTime, UTCTime } from 'asn1js';
 import { systemClock, type Clock } from '../clock/index.js';
 import { issuerAndSerialOf } from './certificate.js';
 import { bufferToArrayBuffer } from './cms-algorithms.js';
-import { encodeOid, TAG, tlv } from './der.js';
-import { CryptoError } from './errors.js';
+import { encodeOid, readChildren, readElement, TAG, tlv } from './der.js';
+import { CmsFormatError, CryptoError } from './errors.js';
 import type { KeystoreEntry } from './keystore.js';
 import { DIGEST_OIDS, OID } from './oids.js';
 
@@ -53,11 +53,24 @@ export function signDetached(content: Buffer, options: DetachedSignatureOptions)
     version: 1,
     digestAlgorithms: new DigestAlgorithmIdentifiers([digestAlgorithm]),
     encapContentInfo: new EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates: new CertificateSet(signer.chain.map((c) => new CertificateChoices({ certificate: AsnConvert.parse(c.raw, Certificate) }))),
     signerInfos: new SignerInfos([signerInfo]),
   });
-  const contentInfo = new ContentInfo({ contentType: OID.signedData, content: AsnConvert.serialize(signedData) });
+  const signedDataDer = withCertificates(Buffer.from(AsnConvert.serialize(signedData)), signer.chain);
+  const contentInfo = new ContentInfo({ contentType: OID.signedData, content: bufferToArrayBuffer(signedDataDer) });
   return Buffer.from(AsnConvert.serialize(contentInfo));
+}
+
+/**
+ * The SignedData with the chain in its `certificates` field ([0] IMPLICIT SET OF), written from the
+ * certificates' own DER. Parsing each certificate into the schema classes and encoding it again cost
+ * more than everything else in a signature, the RSA operation included.
+ */
+function withCertificates(signedDataDer: Buffer, chain: readonly X509Certificate[]): Buffer {
+  const [version, digestAlgorithms, encapContentInfo, ...rest] = readChildren(readElement(signedDataDer, 0));
+  if (version === undefined || digestAlgorithms === undefined || encapContentInfo === undefined) {
+    throw new CmsFormatError('the SignedData written lacks its first fields');
+  }
+  return tlv(TAG.SEQUENCE, version.raw, digestAlgorithms.raw, encapContentInfo.raw, tlv(TAG.CONTEXT_0, ...chain.map((c) => c.raw)), ...rest.map((e) => e.raw));
 }
 
 function attribute(type: string, value: Buffer): Attribute {
