@@ -100,7 +100,7 @@ export function createDpiTransport(options: DpiTransportOptions): DpiTransport {
       await ready();
       return sendDpi({
         corner2, tokens: options.tokens, printLookup, schemas: loadSchemas, signer: options.signer, clock: options.clock,
-        kanal, language: config.language, printSettings: config.printSettings, tempDir,
+        kanal, language: config.language, printSettings: config.printSettings, maxBytes: config.uploadSizeLimit, tempDir,
       }, message, context);
     },
     pollStatus: (conversations, signal) => pollDpiStatuses({ corner2, tokens: options.tokens, concurrency: STATUS_POLL_CONCURRENCY, log }, conversations, signal),
