@@ -1,13 +1,19 @@
-# Container image of the efm daemon. Build:  docker build -t efm .   (base image: --build-arg BASE_IMAGE=…)
-# Run:    docker run -v efm-data:/var/lib/efm -v /etc/efm:/etc/efm:ro -p 9093:9093 efm start --config /etc/efm/efm.properties
+# Container image of the efm daemon (README "Installing"; test/install/container.test.ts builds and runs it).
+# Build:  podman build --format docker -t efm .     or  docker build -t efm .
+#         The base image is the build argument BASE_IMAGE: a Debian with Node 20.19 or later and npm, whose
+#         headers sit in <prefix>/include/node beside <prefix>/bin/node (the official node images do). The build
+#         stage needs Debian's packages and the npm registry. podman needs --format docker to keep HEALTHCHECK.
+# Run:    podman run -v efm-data:/var/lib/efm -v /etc/efm:/etc/efm:ro -p 9093:9093 --stop-timeout 60 efm start --config /etc/efm/efm.properties
 ARG BASE_IMAGE=node:20-bookworm-slim
 
 FROM ${BASE_IMAGE} AS build
 WORKDIR /src
-# sqlite3 is a native module and is built from source here.
+# sqlite3 is a native module, built from source against the headers of the base image's own Node
+# (<prefix>/include/node beside <prefix>/bin/node), so the build downloads no prebuilt binary and no headers.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild sqlite3
+RUN npm ci --ignore-scripts --no-audit --no-fund \
+ && npm rebuild sqlite3 --build-from-source --nodedir="$(node -p "require('node:path').resolve(process.execPath, '../..')")"
 COPY build.mjs tsconfig.json ./
 COPY src src
 RUN npm run build && npm prune --omit=dev
@@ -21,7 +27,7 @@ COPY --from=build /src/dist dist
 COPY package.json ./
 COPY config config
 COPY schemas schemas
-RUN groupadd --system efm && useradd --system --gid efm --home-dir /var/lib/efm efm \
+RUN groupadd --system efm && useradd --system --gid efm --home-dir /var/lib/efm --shell /usr/sbin/nologin efm \
  && mkdir -p /var/lib/efm && chown efm:efm /var/lib/efm && chmod 0750 /var/lib/efm
 USER efm
 VOLUME ["/var/lib/efm"]
@@ -29,7 +35,9 @@ EXPOSE 9093
 # Health is open on purpose (probes need no credentials); it is UP unless the daemon cannot work.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.EFM_SERVER_PORT||9093)+'/manage/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# SIGTERM stops taking requests, finishes in-flight work and closes the store.
+# SIGTERM stops taking requests, finishes in-flight work and closes the store; that can take up to 30 s
+# (10 s for open requests, 20 s for a hanging send), longer than a runtime's default 10 s before it kills:
+# run with --stop-timeout 60.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "dist/main.js"]
 CMD ["start"]
