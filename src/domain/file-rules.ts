@@ -77,6 +77,15 @@ export function validateUpload(file: UploadCandidate, ctx: UploadContext): void 
   }
 }
 
+/**
+ * Whether the format allow-list (efm.validation.formats.*) applies to a file. It stands for the
+ * reference's DPH attachment rule (api notes §5.3), which leaves the primary document alone: that is the
+ * dialogmelding XML itself.
+ */
+export function isFormatChecked(service: ServiceIdentifier, primaryDocument: boolean): boolean {
+  return !(service === 'DPH' && primaryDocument);
+}
+
 /** Bytes this message may still take before the service's limit (for capping the upload stream). */
 export function remainingUploadBytes(existingFiles: readonly StoredFile[], limitBytes: number): number {
   return Math.max(0, limitBytes - existingFiles.reduce((sum, f) => sum + Math.max(0, f.size), 0));

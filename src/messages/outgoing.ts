@@ -3,7 +3,7 @@ import type { Clock } from '../clock/index.js';
 import {
   FileTooLargeError, MessageAlreadyExistsError, MessageNotFoundError, ValidationError,
 } from '../domain/errors.js';
-import { checkCombinedSize, maxFileSizeExceededMessage, remainingUploadBytes } from '../domain/file-rules.js';
+import { checkCombinedSize, isFormatChecked, maxFileSizeExceededMessage, remainingUploadBytes } from '../domain/file-rules.js';
 import { TTL_EXPIRED_DESCRIPTION } from '../domain/statuses.js';
 import { TimeToLiveExpiredError } from '../domain/validation-errors.js';
 import type { StandardBusinessDocument } from '../domain/sbd.js';
@@ -104,7 +104,9 @@ export class OutgoingMessages {
     if (upload.declaredLength !== undefined) {
       checkCombinedSize({ existingFiles: files, addedBytes: upload.declaredLength, serviceIdentifier: service, limitBytes });
     }
-    const gated = formatGate(upload.content, { filename: checked.filename, allowed: this.o.settings.allowedFormats(service) });
+    const gated = isFormatChecked(service, checked.primaryDocument)
+      ? formatGate(upload.content, { filename: checked.filename, allowed: this.o.settings.allowedFormats(service) })
+      : upload.content;
     let file: FileRecord;
     try {
       file = await this.o.store.addFile('OUTGOING', messageId, {

@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../clock/index.js';
 import { EfmError, type FieldProblem } from '../domain/errors.js';
 import { checkFileFormat, SNIFF_BYTES } from '../domain/file-format.js';
-import { checkCombinedSize, isPrimaryDocument, mimeTypeFor, validateUpload } from '../domain/file-rules.js';
+import { checkCombinedSize, isFormatChecked, isPrimaryDocument, mimeTypeFor, validateUpload } from '../domain/file-rules.js';
 import type { StandardBusinessDocument } from '../domain/sbd.js';
 import { ARKIVMELDING_FILE, validateForSend } from '../domain/send-rules.js';
 import { typeOf } from '../domain/sbd-access.js';
@@ -105,7 +105,7 @@ export class MessageValidation {
       tryCheck(add, () => validateUpload({ filename: file.filename, title: file.title, mimeType: mimeTypeFor(file.filename, file.mimetype) }, { sbd: sbd as StandardBusinessDocument, serviceIdentifier: service as ServiceIdentifier, existingFiles: seen }));
       const { size, head, whole } = await inspect(file.content, isArkivmelding, 16 * 1024 * 1024);
       const format = checkFileFormat({ filename: file.filename, leadingBytes: head, allowed: this.o.allowedFormats(service) });
-      if (!format.allowed) problems.push({ code: 'EFM_FILE_FORMAT_NOT_ALLOWED', field: file.filename, message: `File '${file.filename}' is not accepted: ${format.reason ?? 'format not allowed'}`, severity: 'error' });
+      if (!format.allowed && isFormatChecked(service as ServiceIdentifier, isPrimaryDocument(sbd as StandardBusinessDocument, file.filename))) problems.push({ code: 'EFM_FILE_FORMAT_NOT_ALLOWED', field: file.filename, message: `File '${file.filename}' is not accepted: ${format.reason ?? 'format not allowed'}`, severity: 'error' });
       tryCheck(add, () => checkCombinedSize({ existingFiles: seen, addedBytes: size, serviceIdentifier: service as ServiceIdentifier, limitBytes: this.o.uploadLimitBytes(service as ServiceIdentifier) }));
       seen.push({ filename: file.filename, size, primaryDocument: isPrimaryDocument(sbd, file.filename) });
       if (isArkivmelding && whole) arkivmeldingXml = whole.toString('utf8');
