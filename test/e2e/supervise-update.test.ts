@@ -9,15 +9,13 @@ import { generateKeyPair, type KeyPair } from '../update/fake-release.js';
 import { freePort } from '../update/support.js';
 import { delay, ReceivingCaseSystem, SendingCaseSystem } from './support/case-systems.js';
 import { MAIN, packDaemonRelease } from './support/daemon-release.js';
-import {
-  AUTHORIZATION, countStatuses, sandboxDaemonSettings, startInProcessDaemon, writeSettingsFile, type InProcessDaemon,
-} from './support/sandbox-daemons.js';
-import { startSupervisor, type LogLine, type SupervisorProcess } from './support/supervisor-process.js';
+import { startDaemonProcess, startEfmProcess, type EfmProcess, type LogLine } from './support/efm-process.js';
+import { AUTHORIZATION, countStatuses, sandboxDaemonSettings, writeSettingsFile } from './support/sandbox-daemons.js';
 
 // Issue 6, "end-to-end under efm supervise with the sandbox hub": real releases of this daemon (the
 // built checkout, packed as version A = 1.0.0 and B = 1.1.0 and signed with a key the test makes) on
 // the sandbox's distribution hub; `node dist/main.js supervise` runs the sending organisation's daemon
-// against the sandbox network, and the receiving organisation's daemon runs in this process. A case
+// against the sandbox network, and `node dist/main.js start` the receiving organisation's. A case
 // system keeps sending DPO messages through the API the whole time, repeating calls while the daemon
 // is down for the switch. First a tampered archive is refused and A keeps running; then the feed
 // offers B, the supervisor drains A, starts B and waits for its health, and afterwards every message
@@ -36,10 +34,10 @@ const FLOW_TIMEOUT_MS = 120_000;
 describe('efm supervise updating a real daemon from the sandbox hub', () => {
   let dir: string;
   let network: SandboxNetwork;
-  let receiver: InProcessDaemon;
+  let receiver: EfmProcess & { url: string };
   let hub: DistributionHub;
   let keys: KeyPair;
-  let supervisor: SupervisorProcess;
+  let supervisor: EfmProcess;
   let installRoot: string;
   let apiUrl: string;
   let senderOrg: string;
@@ -59,7 +57,9 @@ describe('efm supervise updating a real daemon from the sandbox hub', () => {
     if (!from || !to) throw new Error('the sandbox has two demo organisations');
     senderOrg = from.orgnr;
     receiverOrg = to.orgnr;
-    receiver = await startInProcessDaemon(sandboxDaemonSettings({ network, organisation: to, dataDir: join(dir, 'receiver'), port: 0 }));
+    const receiverConfig = join(dir, 'receiver.properties');
+    await writeSettingsFile(receiverConfig, sandboxDaemonSettings({ network, organisation: to, dataDir: join(dir, 'receiver'), port: 0 }));
+    receiver = await startDaemonProcess(receiverConfig, START_TIMEOUT_MS);
 
     hub = await startDistributionHub({ dir: join(dir, 'hub') });
     keys = await generateKeyPair();
@@ -86,11 +86,11 @@ describe('efm supervise updating a real daemon from the sandbox hub', () => {
         'efm.update.drain-timeout': '30s',
       },
     }));
-    supervisor = startSupervisor(configFile);
+    supervisor = startEfmProcess(['supervise', '--config', configFile]);
     await until(async () => (await infoVersion()) === '1.0.0', START_TIMEOUT_MS);
 
     sending = new SendingCaseSystem({ baseUrl: () => apiUrl, from: senderOrg, to: receiverOrg, withFile: true });
-    receiving = new ReceivingCaseSystem(() => receiver.daemon.url);
+    receiving = new ReceivingCaseSystem(() => receiver.url);
     receiving.start();
     sendingLoop = Promise.all(Array.from({ length: CONCURRENT_SENDS }, async () => {
       while (!stopSending) {
@@ -105,7 +105,7 @@ describe('efm supervise updating a real daemon from the sandbox hub', () => {
     await sendingLoop?.catch(() => undefined);
     await receiving?.stop();
     await supervisor?.stop(60_000);
-    await receiver?.close();
+    await receiver?.stop(60_000);
     await hub?.close();
     await network?.close();
     await rm(dir, { recursive: true, force: true });

@@ -1,14 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { Writable } from 'node:stream';
-import { testConfig } from '../../../src/config/testing.js';
-import { startDaemon, type RunningDaemon } from '../../../src/daemon.js';
-import { createLogger } from '../../../src/logging/index.js';
 import type { SandboxNetwork, SandboxOrganisation } from '../../../src/sandbox/index.js';
-import { SCHEMA_DIR } from '../../support/test-daemon.js';
 
 // The daemons of the sandbox's two demo organisations, configured as `efm sandbox` configures them
-// (src/cli.ts, sandboxDaemonEnv and config/sandbox.yml) but with the system clock and a quicker poll:
-// in this process through startDaemon, or as a settings file for a daemon process.
+// (src/cli.ts, sandboxDaemonEnv and config/sandbox.yml) but with a quicker poll, written as the
+// settings file a daemon process (`efm start` or `efm supervise`) reads; and what the tests read back
+// from a daemon's API.
 export const API_USER = 'e2e';
 export const API_PASSWORD = 'e2e-password';
 export const AUTHORIZATION = `Basic ${Buffer.from(`${API_USER}:${API_PASSWORD}`).toString('base64')}`;
@@ -53,27 +49,6 @@ export function sandboxDaemonSettings(o: SandboxDaemonSettingsOptions): Settings
 /** The settings as a `.properties` file, which `efm start --config` and `efm supervise --config` read. */
 export async function writeSettingsFile(path: string, settings: Settings): Promise<void> {
   await writeFile(path, Object.entries(settings).map(([key, value]) => `${key}=${String(value)}`).join('\n'));
-}
-
-export interface InProcessDaemon {
-  daemon: RunningDaemon;
-  /** Its log, one JSON line each; for the message of a failing assertion. */
-  logLines: string[];
-  close(): Promise<void>;
-}
-
-export async function startInProcessDaemon(settings: Settings, version = '0.0.0-e2e'): Promise<InProcessDaemon> {
-  const logLines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
-      done();
-    },
-  });
-  const daemon = await startDaemon({
-    config: testConfig(settings), log: createLogger({ level: 'warn', destination }), version, schemaDir: SCHEMA_DIR, host: '127.0.0.1',
-  });
-  return { daemon, logLines, close: () => daemon.close() };
 }
 
 export interface StatusRow {

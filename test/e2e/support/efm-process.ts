@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { MAIN, ROOT } from './daemon-release.js';
 
-// `efm supervise` as the operator runs it: the checkout's dist/main.js in a process of its own. Its
-// log (pino JSON lines, the daemon child's included, since the child inherits stdout) is kept and
-// searchable, so a test can wait for what the supervisor reports.
+// The `efm` command as an operator runs it: the checkout's dist/main.js in a process of its own
+// (`efm start`, `efm supervise`). Its log (pino JSON lines; under supervise the daemon child's too,
+// since the child inherits stdout) is kept and searchable, so a test can wait for what it reports.
 export type LogLine = Record<string, unknown>;
 
-export interface SupervisorProcess {
+export interface EfmProcess {
   child: ChildProcess;
   /** Every log line so far that parsed as JSON. */
   lines(): LogLine[];
@@ -14,14 +14,14 @@ export interface SupervisorProcess {
   output(): string;
   /** Resolves with the first log line `match` accepts, failing after `timeoutMs` or when the process exits. */
   waitForLine(match: (line: LogLine) => boolean, timeoutMs: number): Promise<LogLine>;
-  /** SIGTERM, then SIGKILL (and of the daemon child too) when it has not exited in `graceMs`. */
+  /** SIGTERM, then SIGKILL (of a supervisor's daemon child too) when it has not exited in `graceMs`. */
   stop(graceMs: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 const POLL_MS = 100;
 
-export function startSupervisor(configFile: string): SupervisorProcess {
-  const child = spawn(process.execPath, [MAIN, 'supervise', '--config', configFile], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function startEfmProcess(args: readonly string[]): EfmProcess {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const chunks: string[] = [];
   const parsed: LogLine[] = [];
   // One reader per stream, so a line split across two chunks is put together again.
@@ -48,7 +48,7 @@ export function startSupervisor(configFile: string): SupervisorProcess {
       for (;;) {
         const found = lines().find(match);
         if (found) return found;
-        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the supervisor exited:\n${output()}`);
+        if (child.exitCode !== null || child.signalCode !== null) throw new Error(`efm ${args.join(' ')} exited:\n${output()}`);
         if (Date.now() > deadline) throw new Error(`no such log line in time:\n${output().slice(-20_000)}`);
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       }
@@ -85,4 +85,11 @@ function parseLine(text: string): LogLine[] {
   } catch {
     return [];
   }
+}
+
+/** `efm start --config FILE`; resolves once the daemon reports ready, with its API's base URL. */
+export async function startDaemonProcess(configFile: string, timeoutMs: number): Promise<EfmProcess & { url: string }> {
+  const daemon = startEfmProcess(['start', '--config', configFile]);
+  const ready = await daemon.waitForLine((line) => line.msg === 'daemon ready', timeoutMs);
+  return { ...daemon, url: `http://127.0.0.1:${String(ready.port)}` };
 }
