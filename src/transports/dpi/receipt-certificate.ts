@@ -22,7 +22,9 @@ export function checkReceiptCertificate(chain: readonly X509Certificate[], check
   if (leaf === undefined) throw new DpiReceiptRejectedError('the receipt JWS has no x5c certificate');
   checkValidity(leaf, check.now);
   if (check.mode === 'SELF_SIGNED') {
-    if (!leaf.checkIssued(leaf) || !leaf.verify(leaf.publicKey)) throw new DpiReceiptRejectedError(`the receipt certificate ${leaf.subject} is not self-signed`);
+    // Subject equal to issuer and signed by its own key, as the reference's self-signed rule (transports
+    // notes §6). Not checkIssued: OpenSSL also wants keyCertSign there, which an end-entity key lacks.
+    if (leaf.subject !== leaf.issuer || !leaf.verify(leaf.publicKey)) throw new DpiReceiptRejectedError(`the receipt certificate ${leaf.subject} is not self-signed`);
     return;
   }
   if (check.trustedRoots.length === 0) return;
