@@ -87,7 +87,7 @@ describe('efm supervise updating a real daemon from the sandbox hub', () => {
       },
     }));
     supervisor = startEfmProcess(['supervise', '--config', configFile]);
-    await until(async () => (await infoVersion()) === '1.0.0', START_TIMEOUT_MS);
+    await supervisor.waitForLine((line) => line.msg === 'daemon healthy' && line.version === '1.0.0', START_TIMEOUT_MS);
 
     sending = new SendingCaseSystem({ baseUrl: () => apiUrl, from: senderOrg, to: receiverOrg, withFile: true });
     receiving = new ReceivingCaseSystem(() => receiver.url);
@@ -135,6 +135,7 @@ describe('efm supervise updating a real daemon from the sandbox hub', () => {
   const daemonsStarted = () => supervisor.lines().filter((line) => line.msg === 'daemon healthy');
 
   it('refuses a tampered B, block-lists it, and keeps A running and sending', async () => {
+    expect(await infoVersion()).toBe('1.0.0');
     await publish('1.0.5', true);
     await setFeed('v1.0.5');
 
@@ -154,7 +155,9 @@ describe('efm supervise updating a real daemon from the sandbox hub', () => {
     await publish('1.1.0');
     await setFeed('v1.1.0');
 
-    await until(async () => (await infoVersion()) === '1.1.0', FLOW_TIMEOUT_MS);
+    const switched = await supervisor.waitForLine(checkDone('1.1.0'), FLOW_TIMEOUT_MS);
+    expect(switched).toMatchObject({ outcome: 'updated', from: '1.0.0' });
+    expect(await infoVersion()).toBe('1.1.0');
     const acceptedAtSwitch = sending.accepted.length;
     await until(async () => sending.accepted.length >= acceptedAtSwitch + MESSAGES_AFTER_SWITCH, FLOW_TIMEOUT_MS);
     stopSending = true;
@@ -162,7 +165,6 @@ describe('efm supervise updating a real daemon from the sandbox hub', () => {
     await receiving.waitFor(sending.accepted, FLOW_TIMEOUT_MS);
     await until(async () => (await countStatuses(apiUrl, 'LEVERT')) >= sending.accepted.length, FLOW_TIMEOUT_MS);
 
-    expect(supervisor.lines().find(checkDone('1.1.0'))).toMatchObject({ outcome: 'updated', from: '1.0.0' });
     expect(daemonsStarted().map((line) => line.version)).toEqual(['1.0.0', '1.1.0']);
     expect(daemonsStarted()[1]?.pid).not.toBe(pidOfA);
     expect(supervisor.lines().find((line) => line.module === 'update' && line.msg === 'daemon stopped'), 'A drained and exited by itself')
