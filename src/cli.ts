@@ -8,7 +8,7 @@ import { startDaemon, type RunningDaemon } from './daemon.js';
 import { EfmError } from './domain/errors.js';
 import { createLogger, type Logger } from './logging/index.js';
 import { systemClock } from './clock/index.js';
-import { startSandboxNetwork, type SandboxNetwork, type SandboxOrganisation } from './sandbox/index.js';
+import { sandboxDaemonEnv, startSandboxNetwork } from './sandbox/index.js';
 
 // The `efm` command line. Only this file, main.ts and daemon.ts touch process-wide things (argv, env,
 // signals).
@@ -115,35 +115,19 @@ async function commandDoctor(args: string[]): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-/** The settings one sandbox daemon needs on top of config/sandbox.yml: its organisation and the fakes. */
-function sandboxDaemonEnv(network: SandboxNetwork, org: SandboxOrganisation, dataDir: string, port: number): Record<string, string> {
-  return {
-    EFM_DATA_DIR: resolve(dataDir, org.orgnr),
-    EFM_SERVER_PORT: String(port),
-    EFM_ORG_NUMBER: org.orgnr,
-    EFM_ORG_KEYSTORE_PATH: org.keystorePath,
-    EFM_ORG_KEYSTORE_PASSWORD: org.keystorePassword,
-    EFM_SERVICE_REGISTRY_URL: network.registryUrl,
-    EFM_MASKINPORTEN_URL: network.maskinportenUrl,
-    EFM_MASKINPORTEN_AUDIENCE: network.maskinportenAudience,
-    EFM_DPO_BROKERSERVICE_URL: network.brokerUrl,
-    EFM_DPO_ALTINN_TOKEN_EXCHANGE_URL: network.altinnTokenExchangeUrl,
-  };
-}
-
 async function commandSandbox(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, port: { type: 'string' } }, strict: true });
   const dataDir = resolve(values['data-dir'] ?? './data/sandbox');
   const firstPort = values.port === undefined ? 9093 : Number(values.port);
   if (!Number.isInteger(firstPort) || firstPort < 0 || firstPort > 65534) throw new UsageError(`--port takes a TCP port, got '${values.port}'`);
-  const network = await startSandboxNetwork({ dataDir, clock: systemClock });
+  const network = await startSandboxNetwork({ dataDir, clock: systemClock, dpiSchemaDir: resolve(SCHEMA_DIR, 'dpi-json') });
   const root = createLogger({ level: 'info' });
   const daemons: RunningDaemon[] = [];
   try {
     // One daemon per demo organisation, on consecutive ports (0 stays 0: each picks a free one).
     for (const [i, org] of network.organisations.entries()) {
       const port = firstPort === 0 ? 0 : firstPort + i;
-      const { config, warnings, central } = await loadOrExplain('sandbox', undefined, sandboxDaemonEnv(network, org, dataDir, port));
+      const { config, warnings, central } = await loadOrExplain('sandbox', undefined, sandboxDaemonEnv(network, org, { dataDir, port }));
       const log = root.child({ organisation: org.orgnr });
       for (const w of warnings) log.warn({ setting: w }, 'configuration warning');
       const daemon = await startDaemon({ config, log, version: version(), schemaDir: SCHEMA_DIR, central });

@@ -10,28 +10,31 @@ import type { FakeOrganisation, SrServiceRecord } from './wire.js';
 const DEFAULTS = {
   dpoEndpointUrl: 'https://tt02.altinn.no',
   dpvEndpointUrl: 'https://tt02.altinn.no/ServiceEngineExternal/CorrespondenceAgencyExternal.svc',
+  dpfEndpointUrl: 'https://test.svarut.ks.no/tjenester/forsendelseservice/ForsendelsesServiceV9',
   entityType: 'ORGL',
 };
 
 const DPO_CODES = { serviceCode: '4192', serviceEditionCode: '270815', resource: 'eformidling-dpo-meldingsutveksling' };
 const DPV_CODES = { serviceCode: '4255', serviceEditionCode: '10' };
 
-export type DemoService = 'DPO' | 'DPV' | 'DPE';
+export type DemoService = 'DPO' | 'DPF' | 'DPV' | 'DPE';
 
 export interface DemoOrganisationOptions {
   orgnr: string;
   name: string;
-  /** The organisation's business certificate: in DPO and DPE records and on `/virksert`. */
-  certificatePem: string;
-  /** DPO wins over DPV for arkivmelding, as the registry's priority (addressing notes §3.3). */
+  /** The organisation's business certificate: in DPO and DPE records and on `/virksert`; none for one reached only by DPV or DPF. */
+  certificatePem?: string;
+  /** For arkivmelding DPO wins over DPF, and DPF over DPV, as the registry's priority (addressing notes §3.3). */
   services: DemoService[];
+  /** SvarUt's certificate, which a DPF record carries (addressing notes §2.6, per-service table). */
+  svarUtCertificatePem?: string;
   /** Adds DPO records for the avtalt process and its response process, which carries the statuses back. */
   avtalt?: boolean;
   /** Only these processes get records; default all. */
   processes?: string[];
   /** Enhetsregisteret organisation form, e.g. KOMM, ORGL. */
   entityType?: string;
-  endpoints?: { dpo?: string; dpv?: string };
+  endpoints?: { dpo?: string; dpv?: string; dpf?: string };
 }
 
 export function demoOrganisation(options: DemoOrganisationOptions): FakeOrganisation {
@@ -46,12 +49,24 @@ export function demoOrganisation(options: DemoOrganisationOptions): FakeOrganisa
     }),
     pemCertificate: null,
   });
+  const dpf = (entry: ProcessEntry): SrServiceRecord => {
+    if (options.svarUtCertificatePem === undefined) throw new TypeError(`a DPF record for ${options.orgnr} needs SvarUt's certificate`);
+    return {
+      ...record(options, entry, {
+        identifier: 'DPF', endpointUrl: options.endpoints?.dpf ?? DEFAULTS.dpfEndpointUrl, serviceCode: null, serviceEditionCode: null,
+        securityLevel: null, resource: null,
+      }),
+      pemCertificate: options.svarUtCertificatePem,
+    };
+  };
 
   const records: SrServiceRecord[] = [];
   const arkivmelding = ARKIVMELDING_PROCESSES.filter(wanted);
   if (options.services.includes('DPO')) {
     records.push(...arkivmelding.map(dpo));
     if (wanted(ARKIVMELDING_RESPONSE_PROCESS)) records.push(dpo(ARKIVMELDING_RESPONSE_PROCESS));
+  } else if (options.services.includes('DPF')) {
+    records.push(...arkivmelding.map(dpf));
   } else if (options.services.includes('DPV')) {
     records.push(...arkivmelding.map(dpv));
   }
@@ -80,7 +95,7 @@ export function demoOrganisation(options: DemoOrganisationOptions): FakeOrganisa
 function record(options: DemoOrganisationOptions, entry: ProcessEntry, service: SrServiceRecord['service']): SrServiceRecord {
   return {
     organisationNumber: options.orgnr,
-    pemCertificate: options.certificatePem,
+    pemCertificate: options.certificatePem ?? null,
     process: entry.process,
     documentTypes: [...entry.documentTypes],
     service,

@@ -3,6 +3,8 @@ export {
   DEMO_ORGANISATIONS, defaultDemoOrganisations, demoOrganisation,
 } from './demo-organisations.js';
 export type { DemoOrganisationOptions, DemoService } from './demo-organisations.js';
+export { demoCitizen, type DemoCitizenOptions } from './demo-citizen.js';
+export { demoHealthUnit, nhnAdapterOperator, type DemoHealthUnitOptions } from './demo-health-unit.js';
 export { startFakeServiceRegistry } from './fake-service-registry.js';
 export type {
   FakeServiceRegistry, FakeServiceRegistryFailure, FakeServiceRegistryOptions, RecordedRequest,

@@ -54,3 +54,16 @@ export const AVTALT_RESPONSE_PROCESS: ProcessEntry = {
   documentTypes: [STATUS, FEIL],
   shortName: 'avtaltresponse',
 };
+
+/** Digital post to citizens; one record carries both letter kinds, as the reference's fixtures show. */
+export const DIGITALPOST_PROCESSES: readonly ProcessEntry[] = ['info', 'vedtak'].map((kind) => ({
+  process: `urn:no:difi:profile:digitalpost:${kind}:ver1.0`,
+  documentTypes: ['urn:no:difi:digitalpost:xsd:digital::digital', 'urn:no:difi:digitalpost:xsd:fysisk::print'],
+  shortName: kind,
+}));
+
+/** Dialogmelding and the application receipt that answers it (DPH). */
+export const HELSE_PROCESSES: readonly ProcessEntry[] = [
+  { process: 'urn:no:difi:profile:helse:helse:ver1.0', documentTypes: ['urn:no:difi:helse:xsd:schema::dialogmelding'], shortName: 'helse' },
+  { process: 'urn:no:difi:profile:helse:response:ver1.0', documentTypes: ['urn:no:difi:helse:xsd::dialogmelding_kvittering'], shortName: 'helseresponse' },
+];
