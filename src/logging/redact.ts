@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 // reference hashes 11-digit identifiers with SHA-256 hex in its logs (addressing notes §10.3); we do the
 // same to every free-standing run of exactly 11 digits, which also covers D-numbers and synthetic
 // numbers, at the price of hashing the odd 11-digit value that is not a person.
-const ELEVEN_DIGITS = /(?<!\d)\d{11}(?!\d)/g;
+// A run inside a longer word is not a person number: one UUID in a hundred has eleven digits in a row in
+// its last group, and hashing that would make the message id impossible to find in the logs.
+const ELEVEN_DIGITS = /(?<![\w-])\d{11}(?![\w-])/g;
 
 export function hashPersonNumber(value: string): string {
   return createHash('sha256').update(value).digest('hex');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { XsdFile } from '../domain/arkivmelding.js';
@@ -27,8 +28,15 @@ export interface StrictChecksOptions {
   log: Logger;
 }
 
+const LENIENT_QUEUE_LIMIT = 8;
+const RESULT_CACHE_SIZE = 256;
+
 export class StrictChecks {
   private xsd?: Promise<XsdFile[]>;
+  private lenient: Promise<void> = Promise.resolve();
+  private lenientQueued = 0;
+  private lenientSkipped = 0;
+  private readonly results = new Map<string, FieldProblem[]>();
 
   constructor(private readonly o: StrictChecksOptions) {}
 
@@ -45,14 +53,47 @@ export class StrictChecks {
   }
 
   /**
-   * The XSD check at send runs only in strict mode. Lenient, it could only log a warning, and each check
-   * starts a worker thread that compiles the XSD engine (xmllint-wasm): about 0.2 s of CPU per message,
-   * most of a daemon's work per arkivmelding. The reference does not validate the XML at all; the
-   * explicit validation endpoint still reports the schema problems as warnings.
+   * The XSD check at send. Strict, it is awaited and rejects. Lenient, it may only log a warning, and each
+   * check starts a worker that compiles the XSD engine (xmllint-wasm, ~0.1–0.2 s of CPU) — most of a daemon's
+   * work per arkivmelding, which the reference never spends (it does not validate the XML). So lenient
+   * checks run beside the send path, one at a time, skipped (and counted) when more are waiting than
+   * LENIENT_QUEUE_LIMIT; results are cached by content, since an XSD check of the same bytes gives the same
+   * answer. The validation endpoint always checks in full.
    */
   async checkArkivmelding(xml: string): Promise<void> {
-    if (!this.o.isStrict()) return;
-    this.enforce('arkivmelding.xml does not follow the arkivmelding schema', await this.arkivmeldingProblems(xml));
+    if (this.o.isStrict()) {
+      this.enforce('arkivmelding.xml does not follow the arkivmelding schema', await this.cachedProblems(xml));
+      return;
+    }
+    if (this.lenientQueued >= LENIENT_QUEUE_LIMIT) {
+      this.lenientSkipped++;
+      return;
+    }
+    this.lenientQueued++;
+    this.lenient = this.lenient
+      .then(async () => this.enforce('arkivmelding.xml does not follow the arkivmelding schema', await this.cachedProblems(xml)))
+      .catch((err: unknown) => this.o.log.warn({ err }, 'the lenient arkivmelding XSD check failed'))
+      .finally(() => { this.lenientQueued--; });
+  }
+
+  /** Lenient XSD checks skipped because too many were waiting (for metrics and tests). */
+  get skippedLenientChecks(): number {
+    return this.lenientSkipped;
+  }
+
+  /** Resolves when the lenient checks queued so far have run. */
+  settled(): Promise<void> {
+    return this.lenient;
+  }
+
+  private async cachedProblems(xml: string): Promise<FieldProblem[]> {
+    const key = createHash('sha256').update(xml).digest('hex');
+    const hit = this.results.get(key);
+    if (hit) return hit;
+    const problems = await this.arkivmeldingProblems(xml);
+    if (this.results.size >= RESULT_CACHE_SIZE) this.results.delete(this.results.keys().next().value ?? '');
+    this.results.set(key, problems);
+    return problems;
   }
 
   /** Rejects in strict mode; otherwise logs the problems (fields and codes only, never the values). */

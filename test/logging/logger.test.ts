@@ -33,3 +33,14 @@ describe('createLogger', () => {
     expect(c.lines.map((l) => l.msg)).toEqual(['shown', 'shown too']);
   });
 });
+
+describe('redactPersonNumbers', () => {
+  it('hashes free-standing 11-digit runs, but leaves ids that merely contain eleven digits', async () => {
+    const { redactPersonNumbers } = await import('../../src/logging/index.js');
+    expect(redactPersonNumbers('/api/capabilities/09118532322?x=1')).not.toContain('09118532322');
+    expect(redactPersonNumbers('fastlege-for:09118532322')).not.toContain('09118532322');
+    expect(redactPersonNumbers('"17912099997"')).not.toContain('17912099997');
+    const uuid = '2b6e1d2c-5a7f-4c3e-a93a-12345678901a';
+    expect(redactPersonNumbers(`message ${uuid}`)).toContain(uuid);
+  });
+});
