@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { Cron } from 'croner';
 import type { Logger } from '../../logging/index.js';
 
@@ -20,7 +21,10 @@ export class JobRegistry {
   private readonly crons: Cron[] = [];
   private readonly abort = new AbortController();
 
-  constructor(private readonly log: Logger) {}
+  constructor(private readonly log: Logger) {
+    // A poll's concurrent downloads all listen on the one signal: many listeners are expected here.
+    setMaxListeners(0, this.abort.signal);
+  }
 
   register(job: Job): void {
     if (!/^[a-z][a-z0-9-]*$/.test(job.name)) throw new JobSetupError(`job name '${job.name}' must be kebab-case`);

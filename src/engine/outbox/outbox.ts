@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Clock } from '../../clock/index.js';
 import type { ServiceIdentifier } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
@@ -68,6 +69,9 @@ export class Outbox {
 
   constructor(private readonly o: OutboxOptions) {
     this.settings = { ...DEFAULT_OUTBOX_SETTINGS, ...o.settings };
+    // Every send in flight listens on the one signal (its HTTP calls, its streams): more than Node's
+    // default of 10 listeners is the concurrency at work, not a leak to warn about.
+    setMaxListeners(0, this.abort.signal);
     this.services = [...o.transports.keys()];
     this.delivery = {
       store: o.store, clock: o.clock, schedule: new ScheduleClock(o.clock), statuses: o.statuses,
