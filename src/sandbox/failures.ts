@@ -2,7 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 // Failures on demand for the sandbox's fakes, so the engine's retries can be tested against real HTTP:
 // the next N matching requests fail, or each one does with a given probability. A failed request is
-// answered (or its connection cut) before the fake looks at it, so it changes no state.
+// answered (or its connection cut) before the fake looks at it, so it changes no state. An answer waits
+// for the whole request body, as a real server that parses its multipart would: answering mid-upload
+// and closing races the client's last writes and turns a clean 4xx into a connection error.
 
 export interface FailureRule {
   /** HTTP status of the failure answer; default 503. */
@@ -63,14 +65,23 @@ export function createFailureInjector(random: () => number = Math.random): Failu
       const rule = pick(req);
       if (rule === undefined) return false;
       failed++;
-      req.resume();
       if (rule.mode === 'reset') {
         req.socket.destroy();
         return true;
       }
       const status = rule.status ?? 503;
-      res.writeHead(status, { 'content-type': 'application/problem+json', connection: 'close' })
-        .end(JSON.stringify({ type: 'about:blank', title: 'Injected failure', status, detail: 'the sandbox was asked to fail this request' }));
+      const answer = (): void => {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(status, { 'content-type': 'application/problem+json', connection: 'close' })
+          .end(JSON.stringify({ type: 'about:blank', title: 'Injected failure', status, detail: 'the sandbox was asked to fail this request' }));
+      };
+      if (req.readableEnded) {
+        answer();
+        return true;
+      }
+      req.once('end', answer);
+      req.once('error', () => req.socket.destroy());
+      req.resume();
       return true;
     },
   };
