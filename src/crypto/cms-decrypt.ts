@@ -3,7 +3,7 @@ import type { Transform } from 'node:stream';
 import { EfmError } from '../domain/index.js';
 import { BerReader, type BerHeader } from './ber-reader.js';
 import { parseContentEncryptionAlgorithm, type ContentEncryptionParameters } from './cms-algorithms.js';
-import { recoverContentKey } from './cms-recipient.js';
+import { recoverContentKey, type ContentKeyCache } from './cms-recipient.js';
 import { decodeOid, readElement, TAG } from './der.js';
 import { CmsDecryptionError, CmsFormatError, CmsUnsupportedAlgorithmError } from './errors.js';
 import { transformFromGenerator } from './generator-transform.js';
@@ -16,20 +16,25 @@ import { OID } from './oids.js';
 // decrypted, before the padding or the GCM tag at the end is checked: a stream that ends in an error
 // means the whole content is untrustworthy, and the caller must discard what it received.
 
-export function createCmsDecryptStream(entry: KeystoreEntry): Transform {
-  return transformFromGenerator((source) => decryptCms(source, entry));
+export interface CmsDecryptOptions {
+  /** Remembers content keys already unwrapped, for content that is decrypted again and again (at rest). */
+  contentKeys?: ContentKeyCache;
 }
 
-export async function* decryptCms(source: AsyncIterable<Buffer | Uint8Array | string>, entry: KeystoreEntry): AsyncGenerator<Buffer> {
+export function createCmsDecryptStream(entry: KeystoreEntry, options: CmsDecryptOptions = {}): Transform {
+  return transformFromGenerator((source) => decryptCms(source, entry, options));
+}
+
+export async function* decryptCms(source: AsyncIterable<Buffer | Uint8Array | string>, entry: KeystoreEntry, options: CmsDecryptOptions = {}): AsyncGenerator<Buffer> {
   try {
-    yield* decrypt(new BerReader(source), entry);
+    yield* decrypt(new BerReader(source), entry, options);
   } catch (error) {
     if (error instanceof EfmError) throw error;
     throw new CmsFormatError(error instanceof Error ? error.message : String(error), error);
   }
 }
 
-async function* decrypt(reader: BerReader, entry: KeystoreEntry): AsyncGenerator<Buffer> {
+async function* decrypt(reader: BerReader, entry: KeystoreEntry, options: CmsDecryptOptions): AsyncGenerator<Buffer> {
   const contentInfo = await expectHeader(reader, TAG.SEQUENCE, 'ContentInfo');
   const contentType = decodeOid(await reader.readElement());
   const isAuthenticated = contentType === OID.authEnvelopedData;
@@ -45,7 +50,10 @@ async function* decrypt(reader: BerReader, entry: KeystoreEntry): AsyncGenerator
   await reader.readElement();
   const parameters = parseContentEncryptionAlgorithm(await reader.readElement());
   if (isAuthenticated && parameters.cipher !== 'aes-256-gcm') throw new CmsUnsupportedAlgorithmError('AuthEnvelopedData without AES-GCM');
-  const decipher = createContentDecipher(parameters, recoverContentKey(recipientInfos, entry));
+  const contentKey = options.contentKeys
+    ? options.contentKeys.recover(recipientInfos, () => recoverContentKey(recipientInfos, entry))
+    : recoverContentKey(recipientInfos, entry);
+  const decipher = createContentDecipher(parameters, contentKey);
   const tagInContent = !isAuthenticated && parameters.cipher === 'aes-256-gcm';
   const contentHeader = (await reader.isAtEndOf(encryptedContentInfo)) ? undefined : await reader.readHeader();
   const tail: { tag: Buffer } = { tag: Buffer.alloc(0) };

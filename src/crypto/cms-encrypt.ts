@@ -1,7 +1,7 @@
 import { createCipheriv, randomBytes, type CipherGCM, type Cipher, type X509Certificate } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
 import { CONTENT_KEY_BYTES, contentEncryptionAlgorithmDer, newContentParameters, type ContentEncryptionParameters, type KeyTransport } from './cms-algorithms.js';
-import { recipientInfosDer } from './cms-recipient.js';
+import { recipientInfosDer, type ContentKeyCache } from './cms-recipient.js';
 import { encodeLength, encodeOid, END_OF_CONTENTS, openIndefinite, TAG, tlv } from './der.js';
 import { OID } from './oids.js';
 
@@ -23,6 +23,8 @@ export interface CmsEncryptOptions {
   keyTransport?: KeyTransport;
   /** Default `aes-256-cbc`. */
   contentEncryption?: ContentEncryption;
+  /** Remembers the content key, so that decrypting this content later with the same cache needs no RSA (at rest). */
+  contentKeys?: ContentKeyCache;
 }
 
 const SEGMENT_BYTES = 1024 * 1024;
@@ -45,11 +47,9 @@ class CmsEncryptStream extends Transform {
     const contentKey = randomBytes(CONTENT_KEY_BYTES);
     const parameters = newContentParameters(this.#form === 'aes-256-cbc' ? 'aes-256-cbc' : 'aes-256-gcm');
     this.#cipher = createCipheriv(parameters.cipher, contentKey, parameters.iv);
-    this.#header = header({
-      contentType: this.#form === 'aes-256-gcm' ? OID.authEnvelopedData : OID.envelopedData,
-      recipientInfos: recipientInfosDer(options.recipient, contentKey, options.keyTransport ?? 'rsa-oaep'),
-      parameters,
-    });
+    const recipientInfos = recipientInfosDer(options.recipient, contentKey, options.keyTransport ?? 'rsa-oaep');
+    options.contentKeys?.remember(recipientInfos, contentKey);
+    this.#header = header({ contentType: this.#form === 'aes-256-gcm' ? OID.authEnvelopedData : OID.envelopedData, recipientInfos, parameters });
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {

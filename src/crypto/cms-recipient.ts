@@ -1,4 +1,4 @@
-import type { X509Certificate } from 'node:crypto';
+import { createHash, type X509Certificate } from 'node:crypto';
 import { KeyTransRecipientInfo, RecipientIdentifier, RecipientInfo, RecipientInfos } from '@peculiar/asn1-cms';
 import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
 import { isIssuerAndSerialOf, issuerAndSerialOf, subjectKeyIdentifierOf } from './certificate.js';
@@ -41,4 +41,38 @@ function namesCertificate(ktri: KeyTransRecipientInfo, cert: X509Certificate): b
   if (ktri.rid.issuerAndSerialNumber) return isIssuerAndSerialOf(ktri.rid.issuerAndSerialNumber, cert);
   const ski = subjectKeyIdentifierOf(cert);
   return ski !== undefined && ktri.rid.subjectKeyIdentifier !== undefined && ski.equals(Buffer.from(ktri.rid.subjectKeyIdentifier.buffer));
+}
+
+/**
+ * Content keys already unwrapped, by the exact RecipientInfos they came from. Unwrapping costs an RSA
+ * private-key operation; a stored payload file is decrypted several times on its way out (checks at
+ * upload and at send, then packing), and the same RecipientInfos bytes always yield the same key; the
+ * encryptor that made a key may remember it at once. The keys stay in this process, as the private key that unwraps them does; the oldest are forgotten first.
+ */
+export class ContentKeyCache {
+  readonly #keys = new Map<string, Buffer>();
+
+  constructor(private readonly maxEntries = 4096) {}
+
+  recover(recipientInfos: Buffer, unwrap: () => Buffer): Buffer {
+    const known = this.#keys.get(idOf(recipientInfos));
+    if (known !== undefined) return known;
+    const key = unwrap();
+    this.remember(recipientInfos, key);
+    return key;
+  }
+
+  /** Called by the encryptor, which made the key: our own content then decrypts without RSA. */
+  remember(recipientInfos: Buffer, key: Buffer): void {
+    if (this.#keys.size >= this.maxEntries) this.#keys.delete(this.#keys.keys().next().value ?? '');
+    this.#keys.set(idOf(recipientInfos), key);
+  }
+
+  get size(): number {
+    return this.#keys.size;
+  }
+}
+
+function idOf(recipientInfos: Buffer): string {
+  return createHash('sha256').update(recipientInfos).digest('base64');
 }

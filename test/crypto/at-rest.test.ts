@@ -20,6 +20,15 @@ describe(atRestCipher.name, () => {
     await expect(through(atRestCipher(peer).decrypt(), stored)).rejects.toBeInstanceOf(CmsDecryptionError);
   });
 
+  it('gives back each of several stored payloads again and again from one cipher', async () => {
+    const cipher = atRestCipher(own);
+    const payloads = [randomBytes(10_000), randomBytes(20_000)];
+    const stored = await Promise.all(payloads.map((p) => through(cipher.encrypt(), p)));
+    for (let round = 0; round < 3; round++) {
+      for (const [i, s] of stored.entries()) expect(await through(cipher.decrypt(), s)).toEqual(payloads[i]);
+    }
+  });
+
   it('writes standard CMS to our own certificate (RSA-OAEP, AES-256-CBC)', async () => {
     const stored = await through(atRestCipher(own).encrypt(), Buffer.from('payload'));
     const printed = openssl(['cms', '-cmsout', '-print', '-inform', 'DER'], stored).toString('utf8');
