@@ -28,13 +28,14 @@ export interface StrictChecksOptions {
   log: Logger;
 }
 
-const LENIENT_QUEUE_LIMIT = 8;
+const LENIENT_PAUSE_FACTOR = 4;
 const RESULT_CACHE_SIZE = 256;
 
 export class StrictChecks {
   private xsd?: Promise<XsdFile[]>;
   private lenient: Promise<void> = Promise.resolve();
-  private lenientQueued = 0;
+  private lenientRunning = false;
+  private lenientQuietUntil = 0;
   private lenientSkipped = 0;
   private readonly results = new Map<string, FieldProblem[]>();
 
@@ -54,26 +55,33 @@ export class StrictChecks {
 
   /**
    * The XSD check at send. Strict, it is awaited and rejects. Lenient, it may only log a warning, and each
-   * check starts a worker that compiles the XSD engine (xmllint-wasm, ~0.1–0.2 s of CPU) — most of a daemon's
-   * work per arkivmelding, which the reference never spends (it does not validate the XML). So lenient
-   * checks run beside the send path, one at a time, skipped (and counted) when more are waiting than
-   * LENIENT_QUEUE_LIMIT; results are cached by content, since an XSD check of the same bytes gives the same
-   * answer. The validation endpoint always checks in full.
+   * check starts a worker that compiles the XSD engine (xmllint-wasm, ~0.1 s of CPU) — most of a daemon's
+   * work per arkivmelding, which the reference never spends (it does not validate the XML). So a lenient
+   * check runs beside the send path and within a budget: one at a time, and after a check that took d,
+   * none for LENIENT_PAUSE_FACTOR × d, so warnings cost at most a fifth of one core however busy the
+   * daemon is. Under load a sample of the messages is checked; the others are skipped and counted.
+   * Results are cached by content, since an XSD check of the same bytes gives the same answer. The
+   * validation endpoint always checks in full.
    */
   async checkArkivmelding(xml: string): Promise<void> {
     if (this.o.isStrict()) {
       this.enforce('arkivmelding.xml does not follow the arkivmelding schema', await this.cachedProblems(xml));
       return;
     }
-    if (this.lenientQueued >= LENIENT_QUEUE_LIMIT) {
+    if (this.lenientRunning || performance.now() < this.lenientQuietUntil) {
       this.lenientSkipped++;
       return;
     }
-    this.lenientQueued++;
-    this.lenient = this.lenient
-      .then(async () => this.enforce('arkivmelding.xml does not follow the arkivmelding schema', await this.cachedProblems(xml)))
+    this.lenientRunning = true;
+    const started = performance.now();
+    this.lenient = this.cachedProblems(xml)
+      .then((problems) => this.enforce('arkivmelding.xml does not follow the arkivmelding schema', problems))
       .catch((err: unknown) => this.o.log.warn({ err }, 'the lenient arkivmelding XSD check failed'))
-      .finally(() => { this.lenientQueued--; });
+      .finally(() => {
+        const ended = performance.now();
+        this.lenientQuietUntil = ended + LENIENT_PAUSE_FACTOR * (ended - started);
+        this.lenientRunning = false;
+      });
   }
 
   /** Lenient XSD checks skipped because too many were waiting (for metrics and tests). */
@@ -81,7 +89,7 @@ export class StrictChecks {
     return this.lenientSkipped;
   }
 
-  /** Resolves when the lenient checks queued so far have run. */
+  /** Resolves when the lenient check started last has run. */
   settled(): Promise<void> {
     return this.lenient;
   }
