@@ -19,7 +19,10 @@ COPY src src
 RUN npm run build && npm prune --omit=dev
 
 FROM ${BASE_IMAGE}
+# Two malloc arenas: the libuv and crypto threads otherwise each keep an arena of freed stream
+# buffers, which with a 1 GB payload costs ~15 MB of resident memory and buys nothing.
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     EFM_DATA_DIR=/var/lib/efm
 WORKDIR /opt/efm
 COPY --from=build /src/node_modules node_modules

@@ -91,7 +91,7 @@ export async function buildSupervisor(o: Omit<RunSupervisorOptions, 'signal'>): 
   const supervisor = new Supervisor({
     layout, installer, updates, clock: o.clock, log: o.log,
     launch: {
-      command: o.nodePath ?? process.execPath, args: o.childArgs, cwd: layout.root, env: o.env, output: o.childOutput ?? 'inherit',
+      command: o.nodePath ?? process.execPath, args: o.childArgs, cwd: layout.root, env: daemonEnv(o.env), output: o.childOutput ?? 'inherit',
       healthUrl: u.healthUrl ?? `http://127.0.0.1:${o.config.server.port}/manage/health`,
       pollIntervalMs: u.launchPollInterval, timeoutMs: u.launchTimeout, drainTimeoutMs: u.drainTimeout,
     },
@@ -136,4 +136,12 @@ function checkCron(pattern: string): void {
 function aborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((done) => signal.addEventListener('abort', () => done(), { once: true }));
+}
+
+/**
+ * The daemon child's environment: the given one, with two malloc arenas unless the operator chose a
+ * number (the libuv and crypto threads otherwise each keep an arena of freed stream buffers).
+ */
+export function daemonEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return { MALLOC_ARENA_MAX: '2', ...env };
 }
