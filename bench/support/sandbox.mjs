@@ -39,8 +39,9 @@ const CLOCK_TICKS_PER_SECOND = 100;
 
 /** Starts the sandbox network in a child process; resolves with its URLs, organisations and stop(). */
 export async function startNetwork(dir) {
-  // Inside the package, so that the packages left external resolve from node_modules.
-  const bundle = join(ROOT, 'node_modules/.cache/efm-bench/network-main.mjs');
+  // Two folders below the package root, as src/sandbox/ is (the sandbox finds the shipped schemas
+  // relative to its own file), and inside node_modules/, so the packages left external resolve.
+  const bundle = join(ROOT, 'node_modules/.efm-bench/network-main.mjs');
   await build({
     entryPoints: [join(ROOT, 'bench/support/network-main.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'esm',
     target: 'node20', external: ['sqlite3', 'xmllint-wasm'], logLevel: 'warning',
@@ -68,7 +69,9 @@ export async function startDaemon({ network, organisation, dir, settings = {} })
       dpo: { enabled: true, 'brokerservice-url': network.brokerUrl, 'altinn-token-exchange-url': network.altinnTokenExchangeUrl },
     },
   }));
-  const env = { ...process.env };
+  // Two malloc arenas, as the Dockerfile, the systemd unit and `efm supervise` run the daemon; set
+  // MALLOC_ARENA_MAX for the bench to measure another number.
+  const env = { MALLOC_ARENA_MAX: '2', ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('EFM_')) delete env[key];
   for (const [key, value] of Object.entries(settings)) env[`EFM_${key.replace(/^efm\./, '').replace(/[.-]/g, '_').toUpperCase()}`] = String(value);
   const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'dist/main.js'), 'start', '--config', config], { cwd: dir, env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -118,13 +121,13 @@ export function arkivmeldingSbd({ messageId, from, to }) {
   };
 }
 
-/** A minimal arkivmelding.xml naming one document. */
-export function arkivmeldingXml(document) {
+/** A minimal arkivmelding.xml naming one document; the title makes each one different, as real ones are. */
+export function arkivmeldingXml(document, title = 'Vedtak') {
   return `<?xml version="1.0" encoding="utf-8"?>
 <arkivmelding xmlns="http://www.arkivverket.no/standarder/noark5/arkivmelding" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <system>Bench</system><meldingId>1</meldingId><tidspunkt>2024-01-01T12:00:00+01:00</tidspunkt><antallFiler>1</antallFiler>
   <mappe xsi:type="saksmappe"><systemID>sak-1</systemID><tittel>Sak</tittel>
-    <registrering xsi:type="journalpost"><systemID>jp-1</systemID><tittel>Vedtak</tittel><offentligTittel>Vedtak</offentligTittel>
+    <registrering xsi:type="journalpost"><systemID>jp-1</systemID><tittel>${title}</tittel><offentligTittel>${title}</offentligTittel>
       <dokumentbeskrivelse><dokumenttype>Brev</dokumenttype><dokumentstatus>Dokumentet er ferdigstilt</dokumentstatus><tittel>Vedtak</tittel>
         <tilknyttetRegistreringSom>Hoveddokument</tilknyttetRegistreringSom><dokumentnummer>1</dokumentnummer>
         <dokumentobjekt><versjonsnummer>1</versjonsnummer><variantformat>Produksjonsformat</variantformat><referanseDokumentfil>${document}</referanseDokumentfil></dokumentobjekt>
@@ -135,10 +138,10 @@ export function arkivmeldingXml(document) {
 }
 
 /** Creates a message, uploads arkivmelding.xml and the document, and sends it. */
-export async function submit(daemon, { messageId, from, to, document, documentName = 'vedtak.pdf' }) {
+export async function submit(daemon, { messageId, from, to, document, documentName = 'vedtak.pdf', title = 'Vedtak' }) {
   await expectOk(await api(daemon, '/api/messages/out', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(arkivmeldingSbd({ messageId, from, to })) }), 'create');
   await expectOk(await api(daemon, `/api/messages/out/${messageId}`, {
-    method: 'PUT', body: arkivmeldingXml(documentName),
+    method: 'PUT', body: arkivmeldingXml(documentName, title),
     headers: { 'content-type': 'application/xml', 'content-disposition': 'attachment; name="Arkivmelding"; filename="arkivmelding.xml"' },
   }), 'upload arkivmelding.xml');
   await expectOk(await api(daemon, `/api/messages/out/${messageId}`, {
