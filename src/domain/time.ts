@@ -2,24 +2,43 @@
 // a value without an offset is read as Oslo local time.
 export const OSLO = 'Europe/Oslo';
 
-const partsFormat = new Intl.DateTimeFormat('en-GB', {
-  timeZone: OSLO,
-  year: 'numeric', month: '2-digit', day: '2-digit',
-  hour: '2-digit', minute: '2-digit', second: '2-digit',
-  hourCycle: 'h23',
-});
+// Since 1996 Norway follows the EU rule: summer time (UTC+2) from 01:00 UTC on the last Sunday of March
+// to 01:00 UTC on the last Sunday of October, otherwise UTC+1. Computing that by hand keeps ICU's time
+// zone and locale data out of the daemon: the first Intl.DateTimeFormat costs ~8 MB of resident memory,
+// a tenth of an idle daemon. Earlier instants (archive dates can be old) ask Intl, created on first need.
+const EU_RULE_SINCE_YEAR = 1996;
+let historicFormat: Intl.DateTimeFormat | undefined;
 
-function osloParts(date: Date): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const p of partsFormat.formatToParts(date)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
+function lastSundayAt0100Utc(year: number, month: number): number {
+  const lastDay = new Date(Date.UTC(year, month + 1, 0));
+  return Date.UTC(year, month, lastDay.getUTCDate() - lastDay.getUTCDay(), 1);
+}
+
+function historicOffsetMinutes(date: Date): number {
+  historicFormat ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: OSLO, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  });
+  const p: Record<string, number> = {};
+  for (const part of historicFormat.formatToParts(date)) if (part.type !== 'literal') p[part.type] = Number(part.value);
+  const asUtc = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60000);
 }
 
 /** Offset of Oslo local time from UTC at the given instant, in minutes (60 or 120). */
 export function osloOffsetMinutes(date: Date): number {
-  const p = osloParts(date);
-  const asUtc = Date.UTC(p.year ?? 0, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
-  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60000);
+  const t = date.getTime();
+  const year = date.getUTCFullYear();
+  if (year < EU_RULE_SINCE_YEAR) return historicOffsetMinutes(date);
+  return t >= lastSundayAt0100Utc(year, 2) && t < lastSundayAt0100Utc(year, 9) ? 120 : 60;
+}
+
+/** The wall-clock fields of Oslo local time at the given instant. */
+function osloParts(date: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
+  const local = new Date(Math.floor(date.getTime() / 1000) * 1000 + osloOffsetMinutes(date) * 60000);
+  return {
+    year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(),
+    hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds(),
+  };
 }
 
 const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
@@ -31,7 +50,7 @@ export function formatOslo(date: Date): string {
   const ms = date.getUTCMilliseconds();
   const frac = ms ? `.${pad(ms, 3)}` : '';
   const sign = off < 0 ? '-' : '+';
-  return `${p.year}-${pad(p.month ?? 0)}-${pad(p.day ?? 0)}T${pad(p.hour ?? 0)}:${pad(p.minute ?? 0)}:${pad(p.second ?? 0)}${frac}` +
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}${frac}` +
     `${sign}${pad(Math.trunc(Math.abs(off) / 60))}:${pad(Math.abs(off) % 60)}`;
 }
 
