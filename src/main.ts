@@ -8,4 +8,8 @@ import { setFlagsFromString } from 'node:v8';
 setFlagsFromString('--max-semi-space-size=1');
 setFlagsFromString('--semi-space-growth-factor=1');
 
+// Schedules are Oslo wall-clock time wherever the host is (ops notes §1.7); the job scheduler reads the
+// process's local time, which V8 takes from TZ — cheaper than asking ICU for a zone by name.
+process.env.TZ = 'Europe/Oslo';
+
 await import('./cli.js');
