@@ -12,7 +12,7 @@ import { fixedClock, systemClock, type Clock } from './clock/index.js';
 import type { Config } from './config/index.js';
 import { createCentralConfig, httpDocumentSource, type CentralStart } from './central-config/index.js';
 import type { ServiceIdentifier } from './domain/statuses.js';
-import { createEngine, DEFAULT_OUTBOX_SETTINGS, maxAttemptsForRetryHours } from './engine/index.js';
+import { createEngine, sendRetryPolicy } from './engine/index.js';
 import { JobRegistry, type Job } from './engine/jobs/index.js';
 import { createDpoTransport, createAltinnTokens } from './transports/dpo/index.js';
 import { createDpvTransport } from './transports/dpv/index.js';
@@ -184,7 +184,13 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       owner: await installationId(dataDir),
       statusServices: config.messages.statusServices,
       schedules: config.queue.pollSchedule ? { poll: Object.fromEntries(transports.map((t) => [t.service, config.queue.pollSchedule])) } : {},
-      outbox: { concurrency: config.queue.concurrency, retry: { ...DEFAULT_OUTBOX_SETTINGS.retry, maxAttempts: maxAttemptsForRetryHours(config.queue.maximumRetryHours) } },
+      outbox: {
+        concurrency: config.queue.concurrency,
+        retry: sendRetryPolicy({
+          maximumRetryHours: config.queue.maximumRetryHours, initialBackoffMs: config.queue.initialBackoff,
+          backoffFactor: config.queue.backoffFactor, maxBackoffMs: config.queue.maxBackoff,
+        }),
+      },
     },
   });
   const outgoing = new OutgoingMessages({

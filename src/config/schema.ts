@@ -105,6 +105,9 @@ export const SCHEMA = {
     concurrency: int({ description: 'Outgoing messages sent at once', aliases: ['difi.move.queue.concurrency'], default: 10, min: 1, max: 200 }),
     pollSchedule: optional(str({ description: 'Cron (with seconds, Oslo time) of every incoming poll; unset: the reference\'s per service (DPO 15 s, DPE 20 s, DPF 15 min, DPH 30 s)' })),
     maximumRetryHours: int({ description: 'Retry budget of a failing send: 5 + this many attempts, backing off from 20 s ×3 up to 1 h, then FEIL (api notes §2.4)', aliases: ['difi.move.queue.maximum-retry-hours'], default: 100, min: 0 }),
+    initialBackoff: duration({ description: 'Wait before the first retry of a failed send (the reference: 20 s)', default: '20s' }),
+    backoffFactor: int({ description: 'Each further retry of a send waits this many times longer (the reference: 3)', default: 3, min: 1 }),
+    maxBackoff: duration({ description: 'Longest wait between retries of a send (the reference: 1 h)', default: '1h' }),
   },
   messages: {
     defaultTtlHours: int({ description: 'Default time to live (hours) of a message; each service may override it', aliases: ['difi.move.nextmove.default-ttl-hours'], default: 24, min: 1 }),

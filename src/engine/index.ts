@@ -4,7 +4,7 @@ export { createEngine, type Engine, type EngineOptions, type EngineSettings } fr
 export { EngineSetupError, OutboxLeaseLostError } from './errors.js';
 export { Inbox, StatusReplies, type InboxOptions, type RepliedMessage, type StatusRepliesOptions } from './inbox/index.js';
 export {
-  DEFAULT_OUTBOX_SETTINGS, maxAttemptsForRetryHours, Outbox,
+  DEFAULT_OUTBOX_SETTINGS, maxAttemptsForRetryHours, Outbox, sendRetryPolicy,
   type OutboxOptions, type OutboxSettings, type ResolveRecord, type StopOptions,
 } from './outbox/index.js';
 export { STATUS_POLL_JOB, statusPollJob, type StatusPollOptions } from './status-poll/index.js';

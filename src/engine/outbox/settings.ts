@@ -31,3 +31,15 @@ export const DEFAULT_OUTBOX_SETTINGS: Readonly<OutboxSettings> = Object.freeze({
 export function maxAttemptsForRetryHours(hours: number): number {
   return 1 + 5 + hours;
 }
+
+export interface SendRetrySettings {
+  maximumRetryHours: number;
+  initialBackoffMs: number;
+  backoffFactor: number;
+  maxBackoffMs: number;
+}
+
+/** The retry policy of outgoing messages from the queue settings (difi.move.queue.*, efm.queue.*). */
+export function sendRetryPolicy(s: SendRetrySettings): RetryPolicy {
+  return { maxAttempts: maxAttemptsForRetryHours(s.maximumRetryHours), initialBackoffMs: s.initialBackoffMs, backoffMultiplier: s.backoffFactor, maxBackoffMs: s.maxBackoffMs };
+}
