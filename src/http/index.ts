@@ -11,3 +11,16 @@ export function loadUndici(): Promise<UndiciModule> {
   loading ??= import('undici').then((m) => (typeof m.request === 'function' ? m : (m.default as unknown as UndiciModule)));
   return loading;
 }
+
+/**
+ * A transport's dispatcher: the one given (tests route through their own), or else an Agent with this
+ * connect timeout, made on the first call out so an unused transport never loads undici.
+ */
+export function lazyDispatcher(connectTimeoutMs: number, given?: Undici.Dispatcher): () => Promise<Undici.Dispatcher> {
+  let agent: Promise<Undici.Dispatcher> | undefined;
+  return () => {
+    if (given) return Promise.resolve(given);
+    agent ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: connectTimeoutMs } }));
+    return agent;
+  };
+}

@@ -1,12 +1,12 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../../clock/index.js';
 import type { Config } from '../../config/index.js';
 import type { KeystoreEntry } from '../../crypto/index.js';
-import { loadUndici } from '../../http/index.js';
+import { lazyDispatcher } from '../../http/index.js';
 import { createLogger, type Logger } from '../../logging/index.js';
 import type { Transport } from '../port.js';
+import { spoolDir } from '../spool-dir.js';
 import { pollDpe } from './poll.js';
 import { ownQueue } from './queues.js';
 import type { SasKeySource } from './sas-token.js';
@@ -41,12 +41,7 @@ const ENVELOPE_ALLOWANCE_BYTES = 1024 * 1024;
 export function createDpeTransport(options: DpeTransportOptions): Transport {
   const { config } = options;
   const log = (options.log ?? createLogger({ level: 'silent' })).child({ module: 'dpe' });
-  let agent: Promise<Dispatcher> | undefined;
-  const dispatcher = (): Promise<Dispatcher> => {
-    if (options.dispatcher) return Promise.resolve(options.dispatcher);
-    agent ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: config.connectTimeout } }));
-    return agent;
-  };
+  const dispatcher = lazyDispatcher(config.connectTimeout, options.dispatcher);
   const bus = createServiceBusClient({
     baseUrl: `${config.useHttps ? 'https' : 'http'}://${config.baseUrl}`,
     keyName: config.sasKeyName,
@@ -57,17 +52,7 @@ export function createDpeTransport(options: DpeTransportOptions): Transport {
   });
 
   const tempDir = join(options.workDir, 'tmp');
-  // Spool files left by a stopped daemon belong to no running send; the first send clears them.
-  let prepared: Promise<void> | undefined;
-  const ready = (): Promise<void> => {
-    prepared ??= rm(tempDir, { recursive: true, force: true })
-      .then(() => mkdir(tempDir, { recursive: true }))
-      .then(() => undefined, (error: unknown) => {
-        prepared = undefined;
-        throw error;
-      });
-    return prepared;
-  };
+  const ready = spoolDir(tempDir);
 
   return {
     service: 'DPE',

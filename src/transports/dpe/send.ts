@@ -2,12 +2,13 @@ import { X509Certificate } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../clock/index.js';
-import { CryptoError, KeystoreError, type AsicDocument, type KeystoreEntry } from '../../crypto/index.js';
+import type { AsicDocument, KeystoreEntry } from '../../crypto/index.js';
 import { primaryDocumentNameOf, receiverOf, senderOf, type StandardBusinessDocument } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
 import type { FileRecord } from '../../store/index.js';
 import { BUSINESS_MANIFEST, businessManifestXml } from '../dpo/index.js';
 import { PermanentSendError, type OutgoingMessage, type SendContext, type SendResult } from '../port.js';
+import { checkSizeLimit, permanentCryptoError } from '../send-rules.js';
 import { ServiceBusRefusedError } from './errors.js';
 import { writeDpePayload } from './payload-write.js';
 import { destinationQueue, type ServiceBusMode } from './queues.js';
@@ -45,10 +46,7 @@ async function send(sender: DpeSender, outgoing: OutgoingMessage, context: SendC
   const { message } = outgoing;
   const receiver = message.receiverIdentifier;
   if (receiver === undefined) throw new PermanentSendError('a DPE message needs a receiver organisation');
-  const totalBytes = outgoing.files.reduce((sum, f) => sum + f.size, 0);
-  if (totalBytes > sender.maxBytes) {
-    throw new PermanentSendError(`the files of the message (${totalBytes} bytes) exceed the DPE limit of ${sender.maxBytes} bytes`);
-  }
+  checkSizeLimit(outgoing, 'DPE', sender.maxBytes);
   const queue = destinationQueue({ sbd: message.sbd, receiver, record: outgoing.record, mode: sender.mode, receiptQueue: sender.receiptQueue });
   let busMessageId = context.state.serviceBusMessageId;
   if (busMessageId === undefined) {
@@ -105,9 +103,5 @@ function asPermanent(error: unknown): PermanentSendError | undefined {
   if (error instanceof ServiceBusRefusedError && PERMANENT_REFUSALS.has(error.status)) {
     return new PermanentSendError(error.message, { cause: error, rawReceipt: error.description });
   }
-  // Bad document names or an unusable receiver key; our own keystore's problems may be fixed and retried.
-  if (error instanceof CryptoError && !(error instanceof KeystoreError) && error.kind === 'validation') {
-    return new PermanentSendError(error.message, { cause: error });
-  }
-  return undefined;
+  return permanentCryptoError(error);
 }

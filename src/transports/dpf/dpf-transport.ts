@@ -1,14 +1,14 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { ServiceRegistryClient } from '../../addressing/index.js';
 import type { Clock } from '../../clock/index.js';
 import type { Config } from '../../config/index.js';
 import type { KeystoreEntry } from '../../crypto/index.js';
-import { loadUndici } from '../../http/index.js';
+import { lazyDispatcher } from '../../http/index.js';
 import type { IdGenerator } from '../../ids/index.js';
 import { createLogger, type Logger } from '../../logging/index.js';
 import type { Transport } from '../port.js';
+import { spoolDir } from '../spool-dir.js';
 import { fiksCredentials } from './credentials.js';
 import { createForsendelseNotes } from './forsendelse-notes.js';
 import { pollDpf } from './poll.js';
@@ -60,12 +60,7 @@ const ENVELOPE_ALLOWANCE_BYTES = 16 * 1024 * 1024;
 export function createDpfTransport(options: DpfTransportOptions): DpfTransport {
   const { dpf, fiks } = options.config;
   const log = (options.log ?? createLogger({ level: 'silent' })).child({ module: 'dpf' });
-  let agent: Promise<Dispatcher> | undefined;
-  const dispatcher = (): Promise<Dispatcher> => {
-    if (options.dispatcher) return Promise.resolve(options.dispatcher);
-    agent ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: fiks.inn.connectTimeout } }));
-    return agent;
-  };
+  const dispatcher = lazyDispatcher(fiks.inn.connectTimeout, options.dispatcher);
   const svarUt = createSvarUtClient({ endpointUrl: fiks.ut.endpointUrl, requestTimeoutMs: fiks.ut.requestTimeout, dispatcher });
   const utUsers = fiksCredentials({
     ownOrgNumber: options.orgnr, username: fiks.ut.username, password: fiks.ut.password, onBehalfOf: fiks.ut.paaVegneAv, setting: 'efm.fiks.ut.paa-vegne-av',
@@ -75,17 +70,7 @@ export function createDpfTransport(options: DpfTransportOptions): DpfTransport {
   });
   const notes = createForsendelseNotes(join(options.workDir, 'forsendelser'));
   const tempDir = join(options.workDir, 'tmp');
-  // Downloads left in tmp/ by a stopped daemon belong to no running poll; the first poll clears them.
-  let prepared: Promise<void> | undefined;
-  const ready = (): Promise<void> => {
-    prepared ??= rm(tempDir, { recursive: true, force: true })
-      .then(() => mkdir(tempDir, { recursive: true }))
-      .then(() => undefined, (error: unknown) => {
-        prepared = undefined;
-        throw error;
-      });
-    return prepared;
-  };
+  const ready = spoolDir(tempDir);
   const settings = {
     maxBytes: dpf.uploadSizeLimit,
     konteringskode: fiks.ut.konteringsKode,

@@ -1,11 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type { ServiceRegistryClient } from '../../addressing/index.js';
-import { createCmsEncryptStream, CryptoError, KeystoreError } from '../../crypto/index.js';
+import { createCmsEncryptStream } from '../../crypto/index.js';
 import { businessMessageOf, isReceiptType, isUuid, scopeOf, typeOf, type StandardBusinessDocument } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
 import type { FileRecord } from '../../store/index.js';
 import { PermanentSendError, type OutgoingMessage, type SendContext, type SendResult } from '../port.js';
+import { checkSizeLimit, permanentCryptoError } from '../send-rules.js';
 import { readArkivmeldingForSvarUt } from './arkivmelding-read.js';
 import type { BasicCredentials, FiksCredentials } from './credentials.js';
 import { MissingFiksCredentialsError, SvarUtFaultError, UnsendableForsendelseError } from './errors.js';
@@ -55,10 +56,7 @@ async function send(sender: DpfSender, outgoing: OutgoingMessage, context: SendC
   if (type !== 'arkivmelding') throw new PermanentSendError(`DPF carries only arkivmelding, not ${type ?? 'this document type'}`);
   const receiver = message.receiverIdentifier;
   if (receiver === undefined) throw new PermanentSendError('a DPF message needs a receiver organisation');
-  const totalBytes = outgoing.files.reduce((sum, f) => sum + f.size, 0);
-  if (totalBytes > sender.settings.maxBytes) {
-    throw new PermanentSendError(`the files of the message (${totalBytes} bytes) exceed the DPF limit of ${sender.settings.maxBytes} bytes`);
-  }
+  checkSizeLimit(outgoing, 'DPF', sender.settings.maxBytes);
   const user = sender.credentials.forOrganisation(message.senderIdentifier);
   if (user === undefined) throw new MissingFiksCredentialsError('SvarUt', message.senderIdentifier);
   const recipient = svarUtCertificate(outgoing);
@@ -158,9 +156,5 @@ function asPermanent(error: unknown): PermanentSendError | undefined {
     return new PermanentSendError(error.message, { cause: error });
   }
   if (error instanceof SvarUtFaultError && error.isFinal) return new PermanentSendError(error.message, { cause: error, rawReceipt: error.faultText });
-  // An unusable SvarUt key; our own keystore's problems may be fixed and retried.
-  if (error instanceof CryptoError && !(error instanceof KeystoreError) && error.kind === 'validation') {
-    return new PermanentSendError(error.message, { cause: error });
-  }
-  return undefined;
+  return permanentCryptoError(error);
 }

@@ -1,15 +1,15 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { ServiceRegistryClient } from '../../addressing/index.js';
 import type { Clock } from '../../clock/index.js';
 import type { Config } from '../../config/index.js';
 import type { KeystoreEntry } from '../../crypto/index.js';
-import { loadUndici } from '../../http/index.js';
+import { lazyDispatcher } from '../../http/index.js';
 import type { IdGenerator } from '../../ids/index.js';
 import { createLogger, type Logger } from '../../logging/index.js';
 import type { ConversationRecord } from '../../store/index.js';
 import type { IncomingSink, StatusUpdate, Transport } from '../port.js';
+import { spoolDir } from '../spool-dir.js';
 import { createAdapterClient } from './adapter-client.js';
 import { createDphParties } from './parties.js';
 import { pollDph } from './poll.js';
@@ -61,27 +61,12 @@ const STATUS_POLL_CONCURRENCY = 8;
 export function createDphTransport(options: DphTransportOptions): DphTransport {
   const { config } = options;
   const log = (options.log ?? createLogger({ level: 'silent' })).child({ module: 'dph' });
-  let agent: Promise<Dispatcher> | undefined;
-  const dispatcher = (): Promise<Dispatcher> => {
-    if (options.dispatcher) return Promise.resolve(options.dispatcher);
-    agent ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: config.connectTimeout } }));
-    return agent;
-  };
+  const dispatcher = lazyDispatcher(config.connectTimeout, options.dispatcher);
   const adapter = createAdapterClient({ baseUrl: config.uri, readTimeoutMs: config.readTimeout, dispatcher });
   const parties = createDphParties(options.serviceRegistry);
 
   const tempDir = join(options.workDir, 'tmp');
-  // Files left in tmp/ by a stopped daemon belong to no running send or poll; the first use clears them.
-  let prepared: Promise<void> | undefined;
-  const ready = (): Promise<void> => {
-    prepared ??= rm(tempDir, { recursive: true, force: true })
-      .then(() => mkdir(tempDir, { recursive: true }))
-      .then(() => undefined, (error: unknown) => {
-        prepared = undefined;
-        throw error;
-      });
-    return prepared;
-  };
+  const ready = spoolDir(tempDir);
 
   return {
     service: 'DPH',

@@ -1,6 +1,7 @@
 import { businessMessageOf, DPH_MIME_TYPES, primaryDocumentNameOf, typeOf } from '../../domain/index.js';
 import type { FileRecord } from '../../store/index.js';
 import { PermanentSendError, type OutgoingMessage } from '../port.js';
+import { checkSizeLimit } from '../send-rules.js';
 
 // The files of a DPH message, checked and in ASiC-E order (transports notes §4.2 step 3, api notes §3.6,
 // §5.3, §5.4): the primary document (the dialogmelding XML named by `hoveddokument`) first, then the
@@ -10,8 +11,7 @@ import { PermanentSendError, type OutgoingMessage } from '../port.js';
 
 export function orderedFiles(outgoing: OutgoingMessage, maxBytes: number): FileRecord[] {
   const { sbd } = outgoing.message;
-  const total = outgoing.files.reduce((sum, f) => sum + f.size, 0);
-  if (total > maxBytes) throw new PermanentSendError(`the files of the message (${total} bytes) exceed the DPH limit of ${maxBytes} bytes`);
+  checkSizeLimit(outgoing, 'DPH', maxBytes);
   const byNumber = [...outgoing.files].sort((a, b) => a.dokumentnummer - b.dokumentnummer);
   if (typeOf(sbd) !== 'dialogmelding') {
     if (byNumber.length > 0) throw new PermanentSendError('a DPH application receipt carries no files');

@@ -1,12 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../clock/index.js';
-import { CryptoError, KeystoreError, type AsicDocument, type KeystoreEntry } from '../../crypto/index.js';
+import type { AsicDocument, KeystoreEntry } from '../../crypto/index.js';
 import {
   NHN_AUTHORITY, parsePartnerIdentifier, receiverOf, senderOf, typeOf, type NhnIdentifier, type StandardBusinessDocument,
 } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
 import { PermanentSendError, type OutgoingMessage, type SendContext, type SendResult } from '../port.js';
+import { permanentCryptoError } from '../send-rules.js';
 import type { AdapterClient } from './adapter-client.js';
 import { writeDokumentpakke } from './dokumentpakke.js';
 import { DphAdapterRefusedError, DphUnknownHerIdError } from './errors.js';
@@ -119,9 +120,5 @@ function asPermanent(error: unknown): PermanentSendError | undefined {
     return new PermanentSendError(error.message, { cause: error, rawReceipt: error.description });
   }
   if (error instanceof DphUnknownHerIdError) return new PermanentSendError(error.message, { cause: error });
-  // Bad document names; our own keystore's problems may be fixed and retried.
-  if (error instanceof CryptoError && !(error instanceof KeystoreError) && error.kind === 'validation') {
-    return new PermanentSendError(error.message, { cause: error });
-  }
-  return undefined;
+  return permanentCryptoError(error);
 }

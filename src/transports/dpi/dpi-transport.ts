@@ -1,14 +1,14 @@
 import type { X509Certificate } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../../clock/index.js';
 import type { Config } from '../../config/index.js';
 import type { KeystoreEntry } from '../../crypto/index.js';
-import { loadUndici } from '../../http/index.js';
+import { lazyDispatcher } from '../../http/index.js';
 import { createLogger, type Logger } from '../../logging/index.js';
 import type { ConversationRecord } from '../../store/index.js';
 import type { StatusUpdate, Transport } from '../port.js';
+import { spoolDir } from '../spool-dir.js';
 import { createCorner2Client } from './corner2-client.js';
 import { createPrintLookup } from './print-lookup.js';
 import { pollDpiReceipts, type DpiReceiptSink, type ReceiptPollResult } from './receipts.js';
@@ -60,12 +60,7 @@ export function createDpiTransport(options: DpiTransportOptions): DpiTransport {
   if (config.certificate.mode !== 'SELF_SIGNED' && trustedRoots.length === 0) {
     log.warn({ mode: config.certificate.mode }, 'no trusted roots for DPI receipt certificates; only their validity is checked');
   }
-  let agent: Promise<Dispatcher> | undefined;
-  const dispatcher = (): Promise<Dispatcher> => {
-    if (options.dispatcher) return Promise.resolve(options.dispatcher);
-    agent ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: config.connectTimeout } }));
-    return agent;
-  };
+  const dispatcher = lazyDispatcher(config.connectTimeout, options.dispatcher);
   let schemas: Promise<DpiSchemaValidator> | undefined;
   const loadSchemas = (): Promise<DpiSchemaValidator> => {
     schemas ??= loadDpiSchemas(options.schemaDir).catch((error: unknown) => {
@@ -80,17 +75,7 @@ export function createDpiTransport(options: DpiTransportOptions): DpiTransport {
   const kanal = config.mpcId.replace(/\./g, '_');
 
   const tempDir = join(options.workDir, 'tmp');
-  // Files left in tmp/ by a stopped daemon belong to no running send; the first send clears them.
-  let prepared: Promise<void> | undefined;
-  const ready = (): Promise<void> => {
-    prepared ??= rm(tempDir, { recursive: true, force: true })
-      .then(() => mkdir(tempDir, { recursive: true }))
-      .then(() => undefined, (error: unknown) => {
-        prepared = undefined;
-        throw error;
-      });
-    return prepared;
-  };
+  const ready = spoolDir(tempDir);
 
   return {
     service: 'DPI',

@@ -1,12 +1,13 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../clock/index.js';
-import { CryptoError, KeystoreError, signJws, type AsicDocument, type KeystoreEntry } from '../../crypto/index.js';
+import { signJws, type AsicDocument, type KeystoreEntry } from '../../crypto/index.js';
 import {
   businessMessageOf, expiryOf, hasText, parsePartnerIdentifier, primaryDocumentNameOf, senderOf, type Iso6523Identifier,
 } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
 import { PermanentSendError, type OutgoingMessage, type SendContext, type SendResult } from '../port.js';
+import { checkSizeLimit, permanentCryptoError } from '../send-rules.js';
 import { avsenderOf, digitalBody, utskriftBody, type PrintSettings, type Seal } from './business-message.js';
 import type { Corner2Client } from './corner2-client.js';
 import { writeDokumentpakke } from './dokumentpakke.js';
@@ -79,10 +80,7 @@ interface Letter {
 }
 
 async function send(sender: DpiSender, outgoing: OutgoingMessage, context: SendContext): Promise<void> {
-  const totalBytes = outgoing.files.reduce((sum, f) => sum + f.size, 0);
-  if (totalBytes > sender.maxBytes) {
-    throw new PermanentSendError(`the files of the message (${totalBytes} bytes) exceed the DPI limit of ${sender.maxBytes} bytes`);
-  }
+  checkSizeLimit(outgoing, 'DPI', sender.maxBytes);
   const letter = await prepare(sender, outgoing, context.signal);
   const problems = (await sender.schemas()).problems(letter.type, wrapForCorner2(letter.build(PLACEHOLDER_SEAL)));
   if (problems.length > 0) {
@@ -170,9 +168,5 @@ function asPermanent(error: unknown): PermanentSendError | undefined {
   if (error instanceof DpiCorner2RefusedError && error.status !== 401) {
     return new PermanentSendError(error.message, { cause: error, rawReceipt: error.description });
   }
-  // Bad document names or an unusable provider key; our own keystore's problems may be fixed and retried.
-  if (error instanceof CryptoError && !(error instanceof KeystoreError) && error.kind === 'validation') {
-    return new PermanentSendError(error.message, { cause: error });
-  }
-  return undefined;
+  return permanentCryptoError(error);
 }

@@ -1,13 +1,13 @@
-import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../../clock/index.js';
 import type { Config } from '../../config/index.js';
 import type { KeystoreEntry } from '../../crypto/index.js';
-import { loadUndici } from '../../http/index.js';
+import { lazyDispatcher } from '../../http/index.js';
 import type { IdGenerator } from '../../ids/index.js';
 import { createLogger, type Logger } from '../../logging/index.js';
 import type { Transport } from '../port.js';
+import { spoolDir } from '../spool-dir.js';
 import type { AltinnTokens } from './altinn-tokens.js';
 import { createBrokerClient } from './broker-client.js';
 import { pollDpo } from './poll.js';
@@ -48,12 +48,7 @@ export function createDpoTransport(options: DpoTransportOptions): Transport {
   const { config } = options;
   const log = (options.log ?? createLogger({ level: 'silent' })).child({ module: 'dpo' });
   const systemUsers = createSystemUsers(config);
-  let agent: Promise<Dispatcher> | undefined;
-  const dispatcher = (): Promise<Dispatcher> => {
-    if (options.dispatcher) return Promise.resolve(options.dispatcher);
-    agent ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: config.connectTimeout } }));
-    return agent;
-  };
+  const dispatcher = lazyDispatcher(config.connectTimeout, options.dispatcher);
   const broker = createBrokerClient({
     baseUrl: config.brokerserviceUrl,
     resource: config.resource,
@@ -64,17 +59,7 @@ export function createDpoTransport(options: DpoTransportOptions): Transport {
 
   const tempDir = join(options.workDir, 'tmp');
   const unconfirmed = createUnconfirmedDownloads(join(options.workDir, 'unconfirmed'), options.clock);
-  // Files left in tmp/ by a stopped daemon belong to no running send or poll; the first call clears them.
-  let prepared: Promise<void> | undefined;
-  const ready = (): Promise<void> => {
-    prepared ??= rm(tempDir, { recursive: true, force: true })
-      .then(() => mkdir(tempDir, { recursive: true }))
-      .then(() => undefined, (error: unknown) => {
-        prepared = undefined;
-        throw error;
-      });
-    return prepared;
-  };
+  const ready = spoolDir(tempDir);
 
   return {
     service: 'DPO',

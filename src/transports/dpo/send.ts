@@ -2,11 +2,12 @@ import { X509Certificate } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../clock/index.js';
-import { CryptoError, KeystoreError, type AsicDocument, type KeystoreEntry } from '../../crypto/index.js';
+import type { AsicDocument, KeystoreEntry } from '../../crypto/index.js';
 import { parsePartnerIdentifier, primaryDocumentNameOf, receiverOf, senderOf, type StandardBusinessDocument } from '../../domain/index.js';
 import { randomId, type IdGenerator } from '../../ids/index.js';
 import type { FileRecord } from '../../store/index.js';
 import { PermanentSendError, type OutgoingMessage, type SendContext, type SendResult } from '../port.js';
+import { checkSizeLimit, permanentCryptoError } from '../send-rules.js';
 import type { BrokerClient } from './broker-client.js';
 import { BUSINESS_MANIFEST, businessManifestXml } from './business-manifest.js';
 import { AltinnBrokerRefusedError, NoSystemUserError } from './errors.js';
@@ -49,10 +50,7 @@ async function send(sender: DpoSender, outgoing: OutgoingMessage, context: SendC
   const { message } = outgoing;
   const receiver = message.receiverIdentifier;
   if (receiver === undefined) throw new PermanentSendError('a DPO message needs a receiver organisation');
-  const totalBytes = outgoing.files.reduce((sum, f) => sum + f.size, 0);
-  if (totalBytes > sender.maxBytes) {
-    throw new PermanentSendError(`the files of the message (${totalBytes} bytes) exceed the DPO limit of ${sender.maxBytes} bytes`);
-  }
+  checkSizeLimit(outgoing, 'DPO', sender.maxBytes);
   const user = sender.systemUsers.forOrganisation(message.senderIdentifier);
   let fileTransferId = await reusableTransfer(sender, user, context);
   if (fileTransferId === null) {
@@ -147,9 +145,5 @@ function asPermanent(error: unknown): PermanentSendError | undefined {
   if (error instanceof AltinnBrokerRefusedError && !RETRYABLE_REFUSALS.has(error.status)) {
     return new PermanentSendError(error.message, { cause: error, rawReceipt: error.description });
   }
-  // Bad document names or an unusable receiver key; our own keystore's problems may be fixed and retried.
-  if (error instanceof CryptoError && !(error instanceof KeystoreError) && error.kind === 'validation') {
-    return new PermanentSendError(error.message, { cause: error });
-  }
-  return undefined;
+  return permanentCryptoError(error);
 }

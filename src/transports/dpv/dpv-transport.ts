@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { ServiceRegistryClient } from '../../addressing/index.js';
 import type { Clock } from '../../clock/index.js';
 import type { Config } from '../../config/index.js';
-import { loadUndici } from '../../http/index.js';
+import { lazyDispatcher } from '../../http/index.js';
 import { createLogger, type Logger } from '../../logging/index.js';
 import type { StatusUpdate, Transport } from '../port.js';
 import { createCorrespondenceClient, type CorrespondenceClient, type DpvTokens } from './correspondence-client.js';
@@ -35,12 +35,7 @@ const STATUS_CONCURRENCY = 8;
 export function createDpvTransport(options: DpvTransportOptions): Transport {
   const { config } = options;
   const log = (options.log ?? createLogger({ level: 'silent' })).child({ module: 'dpv' });
-  let agent: Promise<Dispatcher> | undefined;
-  const dispatcher = (): Promise<Dispatcher> => {
-    if (options.dispatcher) return Promise.resolve(options.dispatcher);
-    agent ??= loadUndici().then(({ Agent }) => new Agent({ connect: { timeout: config.connectTimeout } }));
-    return agent;
-  };
+  const dispatcher = lazyDispatcher(config.connectTimeout, options.dispatcher);
   const client = createCorrespondenceClient({
     baseUrl: config.correspondenceServiceUrl, tokens: options.tokens, requestTimeoutMs: config.requestTimeout, dispatcher,
   });

@@ -3,6 +3,7 @@ import type { Clock } from '../../clock/index.js';
 import { hasText, isReceiptType, parsePartnerIdentifier, PROCESSES, typeOf, UnmarshalArkivmeldingError } from '../../domain/index.js';
 import type { MessageRecord } from '../../store/index.js';
 import { PermanentSendError, type OutgoingMessage, type SendContext, type SendResult } from '../port.js';
+import { checkSizeLimit } from '../send-rules.js';
 import type { CorrespondenceClient } from './correspondence-client.js';
 import { correspondenceFields } from './correspondence-form.js';
 import { CorrespondenceRefusedError } from './errors.js';
@@ -50,10 +51,7 @@ async function send(sender: DpvSender, outgoing: OutgoingMessage, context: SendC
   if (receiver === undefined) throw new PermanentSendError('a DPV message needs a receiver');
   const resourceId = outgoing.record?.service.resource;
   if (!hasText(resourceId)) throw new PermanentSendError('the receiver\'s Service Registry record names no Altinn resource for DPV');
-  const totalBytes = outgoing.files.reduce((sum, f) => sum + f.size, 0);
-  if (totalBytes > sender.settings.maxBytes) {
-    throw new PermanentSendError(`the files of the message (${totalBytes} bytes) exceed the DPV limit of ${sender.settings.maxBytes} bytes`);
-  }
+  checkSizeLimit(outgoing, 'DPV', sender.settings.maxBytes);
   const content = await contentOf(outgoing);
   const parties = sendingParties(message);
   const senderName = await nameOf(sender, parties.senderOrgNumber);
