@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UnavailableError, type ServiceIdentifier } from '../../src/domain/index.js';
-import { createLogger } from '../../src/logging/index.js';
-import { PermanentSendError, type OutgoingMessage, type SendContext, type Transport } from '../../src/transports/index.js';
+import { PermanentSendError, type OutgoingMessage, type Transport } from '../../src/transports/index.js';
+import { sendContext as contractContext } from './support.js';
 
 // The one Transport contract (STYLE.md "one contract suite per port"), run against DPO, DPV, DPI, DPF,
 // DPE and DPH, each over its sandbox fake: a message with files reaches the peer readable (packing);
@@ -45,17 +45,7 @@ export interface ContractSubject {
 }
 
 /** A SendContext whose saved state lives in `state`, as the outbox keeps it between attempts. */
-export function contractContext(state: Record<string, string> = {}): SendContext {
-  return {
-    signal: new AbortController().signal,
-    log: createLogger({ level: 'silent' }),
-    state,
-    saveState(next) {
-      Object.assign(state, next);
-      return Promise.resolve();
-    },
-  };
-}
+export { contractContext };
 
 /** Documents every service takes as attachments: PDFs, one of them larger than a stream chunk. */
 export function contractFiles(): ContractFile[] {

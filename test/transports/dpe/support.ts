@@ -13,7 +13,7 @@ import { createLogger } from '../../../src/logging/index.js';
 import { startFakeServiceBus, type FakeServiceBus } from '../../../src/sandbox/service-bus/index.js';
 import type { FileRecord } from '../../../src/store/index.js';
 import { configuredSasKey, createDpeTransport } from '../../../src/transports/dpe/index.js';
-import type { AcceptOutcome, IncomingMessage, IncomingSink, OutgoingMessage, SendContext, Transport } from '../../../src/transports/index.js';
+import type { OutgoingMessage, Transport } from '../../../src/transports/index.js';
 import { record } from '../../addressing/builders.js';
 import { cucumberEntry } from '../../crypto/fixtures.js';
 
@@ -130,40 +130,6 @@ export function dpeMessage(receiverCertificate: string, spec: DpeMessageSpec = {
   };
 }
 
-/** A SendContext whose saved state lives in `state`, as the outbox keeps it between attempts. */
-export function sendContext(state: Record<string, string> = {}): SendContext {
-  return {
-    signal: new AbortController().signal,
-    log: createLogger({ level: 'silent' }),
-    state,
-    saveState(next) {
-      Object.assign(state, next);
-      return Promise.resolve();
-    },
-  };
-}
-
-export interface Received {
-  sbd: StandardBusinessDocument;
-  asic?: Buffer;
-  encrypted?: boolean;
-}
-
-/** A sink that keeps what it is given; `answer` decides each outcome (or throws). */
-export function recordingSink(answer: (incoming: IncomingMessage) => AcceptOutcome = () => 'stored'): IncomingSink & { received: Received[] } {
-  const received: Received[] = [];
-  return {
-    received,
-    async accept(incoming) {
-      const outcome = answer(incoming);
-      const chunks: Buffer[] = [];
-      if (incoming.asic) for await (const chunk of incoming.asic.content) chunks.push(chunk as Buffer);
-      received.push(incoming.asic ? { sbd: incoming.sbd, asic: Buffer.concat(chunks), encrypted: incoming.asic.encrypted } : { sbd: incoming.sbd });
-      return outcome;
-    },
-  };
-}
-
 /** The CMS inside a body's `asic`: base64 of the base64 text (CONTRACT.md §9.4). */
 export function cmsOfBody(body: Buffer): Buffer {
   const json = JSON.parse(body.toString('utf8')) as { asic?: string };
@@ -213,3 +179,5 @@ export async function openEncryptedAsic(cms: Buffer, key: KeystoreEntry): Promis
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+export { sendContext, recordingSink, type Received } from '../support.js';

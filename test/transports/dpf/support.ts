@@ -12,11 +12,10 @@ import { testConfig } from '../../../src/config/testing.js';
 import type { KeystoreEntry } from '../../../src/crypto/index.js';
 import type { Scope, StandardBusinessDocument } from '../../../src/domain/index.js';
 import { sequenceIds, type IdGenerator } from '../../../src/ids/index.js';
-import { createLogger } from '../../../src/logging/index.js';
 import { startFakeSvarUt, type FakeSvarUt, type FakeSvarUtOptions } from '../../../src/sandbox/svarut/index.js';
 import type { FileRecord } from '../../../src/store/index.js';
 import { createDpfTransport, type DpfTransport } from '../../../src/transports/dpf/index.js';
-import type { AcceptOutcome, IncomingMessage, IncomingSink, OutgoingMessage, SendContext } from '../../../src/transports/index.js';
+import type { OutgoingMessage } from '../../../src/transports/index.js';
 import { record } from '../../addressing/builders.js';
 import { cucumberEntry } from '../../crypto/fixtures.js';
 
@@ -175,43 +174,6 @@ export function outgoingMessage(world: DpfWorld, spec: MessageSpec = {}): Outgoi
   };
 }
 
-/** A SendContext whose saved state lives in the returned object, as the outbox would keep it. */
-export function sendContext(state: Record<string, string> = {}): SendContext & { saved: Record<string, string>[] } {
-  const saved: Record<string, string>[] = [];
-  return {
-    signal: new AbortController().signal,
-    log: createLogger({ level: 'silent' }),
-    state,
-    saved,
-    saveState(next) {
-      saved.push({ ...next });
-      Object.assign(state, next);
-      return Promise.resolve();
-    },
-  };
-}
-
-export interface Received {
-  sbd: StandardBusinessDocument;
-  asic?: Buffer;
-  encrypted?: boolean;
-}
-
-/** A sink that keeps what it is given; `answer` decides each outcome (or throws). */
-export function recordingSink(answer: (incoming: IncomingMessage) => AcceptOutcome = () => 'stored'): IncomingSink & { received: Received[] } {
-  const received: Received[] = [];
-  return {
-    received,
-    async accept(incoming) {
-      const outcome = answer(incoming);
-      const chunks: Buffer[] = [];
-      if (incoming.asic) for await (const chunk of incoming.asic.content) chunks.push(chunk as Buffer);
-      received.push(incoming.asic ? { sbd: incoming.sbd, asic: Buffer.concat(chunks), encrypted: incoming.asic.encrypted } : { sbd: incoming.sbd });
-      return outcome;
-    },
-  };
-}
-
 export async function tempFolder(): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), 'efm-dpf-test-'));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
@@ -282,3 +244,5 @@ export function rootNamespaces(xml: string): Record<string, string> {
   const attributes = (root?.[':@'] ?? {}) as Record<string, string>;
   return Object.fromEntries(Object.entries(attributes).filter(([k]) => k.startsWith('@_xmlns')));
 }
+
+export { sendContext, recordingSink, type Received } from '../support.js';

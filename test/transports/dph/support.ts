@@ -10,12 +10,11 @@ import { testConfig } from '../../../src/config/testing.js';
 import { decryptCms, type KeystoreEntry } from '../../../src/crypto/index.js';
 import type { StandardBusinessDocument } from '../../../src/domain/index.js';
 import { randomIds } from '../../../src/ids/index.js';
-import { createLogger } from '../../../src/logging/index.js';
 import { startFakeMaskinporten, startFakeServiceRegistry, type FakeMaskinporten, type FakeServiceRegistry } from '../../../src/sandbox/index.js';
 import { startFakeNhnAdapter, type FakeNhnAdapter, type FakeNhnAdapterOptions } from '../../../src/sandbox/nhn-adapter/index.js';
 import type { FileRecord } from '../../../src/store/index.js';
 import { ADAPTER_ORGNR, createDphTokens, createDphTransport, type DphTransport, type DphTransportOptions } from '../../../src/transports/dph/index.js';
-import type { AcceptOutcome, IncomingMessage, IncomingSink, OutgoingMessage, SendContext } from '../../../src/transports/index.js';
+import type { AcceptOutcome, IncomingMessage, IncomingSink, OutgoingMessage } from '../../../src/transports/index.js';
 import { record } from '../../addressing/builders.js';
 import { cucumberEntry } from '../../crypto/fixtures.js';
 
@@ -205,19 +204,6 @@ export function fastlegeRecord(herId: string | null): ServiceRecord {
   };
 }
 
-/** A SendContext whose saved state lives in the returned object, as the outbox would keep it. */
-export function sendContext(state: Record<string, string> = {}): SendContext {
-  return {
-    signal: new AbortController().signal,
-    log: createLogger({ level: 'silent' }),
-    state,
-    saveState(next) {
-      Object.assign(state, next);
-      return Promise.resolve();
-    },
-  };
-}
-
 export interface Received {
   sbd: StandardBusinessDocument;
   /** The dokumentpakke as it arrived (still CMS). */
@@ -262,3 +248,5 @@ export async function zipEntries(zipBytes: Buffer): Promise<Map<string, Buffer>>
   }
   return entries;
 }
+
+export { sendContext } from '../support.js';

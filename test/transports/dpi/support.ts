@@ -9,12 +9,11 @@ import { fixedClock, type Clock } from '../../../src/clock/index.js';
 import { testConfig } from '../../../src/config/testing.js';
 import type { KeystoreEntry } from '../../../src/crypto/index.js';
 import type { StandardBusinessDocument } from '../../../src/domain/index.js';
-import { createLogger } from '../../../src/logging/index.js';
 import { startFakeCorner2, type FakeCorner2 } from '../../../src/sandbox/dpi/index.js';
 import { startFakeMaskinporten, type FakeMaskinporten } from '../../../src/sandbox/index.js';
 import type { FileRecord } from '../../../src/store/index.js';
 import { createDpiTokens, createDpiTransport, type DpiTransport, type DpiTransportOptions } from '../../../src/transports/dpi/index.js';
-import type { OutgoingMessage, SendContext } from '../../../src/transports/index.js';
+import type { OutgoingMessage } from '../../../src/transports/index.js';
 import { record } from '../../addressing/builders.js';
 import { cucumberEntry } from '../../crypto/fixtures.js';
 
@@ -192,22 +191,6 @@ export function letter(world: DpiWorld, spec: LetterSpec = {}): OutgoingMessage 
   };
 }
 
-/** A SendContext whose saved state lives in the returned object, as the outbox would keep it. */
-export function sendContext(state: Record<string, string> = {}): SendContext & { saved: Record<string, string>[] } {
-  const saved: Record<string, string>[] = [];
-  return {
-    signal: new AbortController().signal,
-    log: createLogger({ level: 'silent' }),
-    state,
-    saved,
-    saveState(next) {
-      saved.push({ ...next });
-      Object.assign(state, next);
-      return Promise.resolve();
-    },
-  };
-}
-
 /** The entries of a ZIP file, name → bytes, in container order. */
 export async function zipEntries(path: string): Promise<Map<string, Buffer>> {
   const zip = await yauzl.openPromise(path, { lazyEntries: false });
@@ -223,3 +206,5 @@ export async function zipEntries(path: string): Promise<Map<string, Buffer>> {
   }
   return entries;
 }
+
+export { sendContext } from '../support.js';

@@ -12,13 +12,8 @@ import type { StandardBusinessDocument } from '../../../src/domain/index.js';
 import { sequenceIds, type IdGenerator } from '../../../src/ids/index.js';
 import { startFakeAltinn, startFakeMaskinporten, type FakeAltinn, type FakeMaskinporten } from '../../../src/sandbox/index.js';
 import type { FileRecord } from '../../../src/store/index.js';
-import {
-  createAltinnTokens, createDpoTransport, type AltinnTokens, type DpoTransportOptions,
-} from '../../../src/transports/dpo/index.js';
-import type {
-  AcceptOutcome, IncomingMessage, IncomingSink, OutgoingMessage, SendContext, Transport,
-} from '../../../src/transports/index.js';
-import { createLogger } from '../../../src/logging/index.js';
+import { createAltinnTokens, createDpoTransport, type AltinnTokens, type DpoTransportOptions } from '../../../src/transports/dpo/index.js';
+import type { OutgoingMessage, Transport } from '../../../src/transports/index.js';
 import { record } from '../../addressing/builders.js';
 import { cucumberEntry } from '../../crypto/fixtures.js';
 
@@ -168,43 +163,6 @@ export async function outgoingMessage(world: { receiverCertificate: string }, sp
   };
 }
 
-/** A SendContext whose saved state lives in the returned object, as the outbox would keep it. */
-export function sendContext(state: Record<string, string> = {}): SendContext & { saved: Record<string, string>[] } {
-  const saved: Record<string, string>[] = [];
-  return {
-    signal: new AbortController().signal,
-    log: createLogger({ level: 'silent' }),
-    state,
-    saved,
-    saveState(next) {
-      saved.push({ ...next });
-      Object.assign(state, next);
-      return Promise.resolve();
-    },
-  };
-}
-
-export interface Received {
-  sbd: StandardBusinessDocument;
-  asic?: Buffer;
-  encrypted?: boolean;
-}
-
-/** A sink that keeps what it is given; `answer` decides each outcome (or throws). */
-export function recordingSink(answer: (incoming: IncomingMessage) => AcceptOutcome = () => 'stored'): IncomingSink & { received: Received[] } {
-  const received: Received[] = [];
-  return {
-    received,
-    async accept(incoming) {
-      const outcome = answer(incoming);
-      const chunks: Buffer[] = [];
-      if (incoming.asic) for await (const chunk of incoming.asic.content) chunks.push(chunk as Buffer);
-      received.push(incoming.asic ? { sbd: incoming.sbd, asic: Buffer.concat(chunks), encrypted: incoming.asic.encrypted } : { sbd: incoming.sbd });
-      return outcome;
-    },
-  };
-}
-
 /** Entries of a zip held in memory: name and bytes, in central-directory order. */
 export async function zipEntries(bytes: Buffer): Promise<{ name: string; data: Buffer }[]> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) => {
@@ -248,3 +206,5 @@ export async function storedUpload(altinn: FakeAltinn, fileTransferId: string): 
   if (path === undefined) throw new Error(`the broker keeps no file for ${fileTransferId}`);
   return readFile(path);
 }
+
+export { sendContext, recordingSink, type Received } from '../support.js';
