@@ -32,12 +32,13 @@ export function osloOffsetMinutes(date: Date): number {
   return t >= lastSundayAt0100Utc(year, 2) && t < lastSundayAt0100Utc(year, 9) ? 120 : 60;
 }
 
-/** The wall-clock fields of Oslo local time at the given instant. */
-function osloParts(date: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
-  const local = new Date(Math.floor(date.getTime() / 1000) * 1000 + osloOffsetMinutes(date) * 60000);
+/** The wall-clock fields of Oslo local time at the given instant, and the offset that gives them. */
+function osloParts(date: Date): { year: number; month: number; day: number; hour: number; minute: number; second: number; offset: number } {
+  const offset = osloOffsetMinutes(date);
+  const local = new Date(Math.floor(date.getTime() / 1000) * 1000 + offset * 60000);
   return {
     year: local.getUTCFullYear(), month: local.getUTCMonth() + 1, day: local.getUTCDate(),
-    hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds(),
+    hour: local.getUTCHours(), minute: local.getUTCMinutes(), second: local.getUTCSeconds(), offset,
   };
 }
 
@@ -46,7 +47,7 @@ const pad = (n: number, w = 2) => String(Math.abs(n)).padStart(w, '0');
 /** `2019-03-25T12:38:23+01:00` — milliseconds are kept only when not zero, as Jackson writes them. */
 export function formatOslo(date: Date): string {
   const p = osloParts(date);
-  const off = osloOffsetMinutes(date);
+  const off = p.offset;
   const ms = date.getUTCMilliseconds();
   const frac = ms ? `.${pad(ms, 3)}` : '';
   const sign = off < 0 ? '-' : '+';
