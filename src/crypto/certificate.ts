@@ -2,6 +2,7 @@ import { X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, Extension, id_ce_subjectKeyIdentifier, SubjectKeyIdentifier } from '@peculiar/asn1-x509';
 import { IssuerAndSerialNumber } from '@peculiar/asn1-cms';
+import { readChildren, readElement, TAG, tlv } from './der.js';
 
 // Reading X.509 certificates: node:crypto for keys and checks, the ASN.1 schema for the exact issuer
 // name and serial that CMS identifies a certificate by.
@@ -33,7 +34,6 @@ export function parseCertificate(bytes: Buffer | string): X509Certificate {
 // parse is kept, by the certificate's SHA-256 fingerprint. The parsed objects are only ever read.
 const PARSED_LIMIT = 256;
 const parsedCertificates = new Map<string, Certificate>();
-const issuerAndSerialDers = new WeakMap<Certificate, Buffer>();
 
 function asn1Of(cert: X509Certificate): Certificate {
   const key = cert.fingerprint256;
@@ -69,6 +69,25 @@ export function issuerAndSerialOf(cert: X509Certificate): IssuerAndSerialNumber 
   return new IssuerAndSerialNumber({ issuer: tbs.issuer, serialNumber: tbs.serialNumber });
 }
 
+const issuerAndSerialDers = new WeakMap<X509Certificate, Buffer>();
+
+/**
+ * The DER of IssuerAndSerialNumber for `cert`: its issuer Name and serial INTEGER cut out of the
+ * certificate's own bytes (TBSCertificate: [0] version, serialNumber, signature, issuer, …).
+ */
+export function issuerAndSerialDer(cert: X509Certificate): Buffer {
+  const known = issuerAndSerialDers.get(cert);
+  if (known !== undefined) return known;
+  const [tbs] = readChildren(readElement(cert.raw, 0));
+  const fields = tbs === undefined ? [] : readChildren(tbs);
+  const afterVersion = fields[0]?.tag === TAG.CONTEXT_0 ? fields.slice(1) : fields;
+  const [serial, , issuer] = afterVersion;
+  if (serial?.tag !== TAG.INTEGER || issuer?.tag !== TAG.SEQUENCE) throw new RangeError('certificate without serial number and issuer');
+  const der = tlv(TAG.SEQUENCE, issuer.raw, serial.raw);
+  issuerAndSerialDers.set(cert, der);
+  return der;
+}
+
 export function subjectKeyIdentifierOf(cert: X509Certificate): Buffer | undefined {
   const extensions: Extension[] = asn1Of(cert).tbsCertificate.extensions ?? [];
   const ski = extensions.find((e) => e.extnID === id_ce_subjectKeyIdentifier);
@@ -76,15 +95,25 @@ export function subjectKeyIdentifierOf(cert: X509Certificate): Buffer | undefine
   return Buffer.from(AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier).buffer);
 }
 
-/** True when `id` names `cert`. */
-export function isIssuerAndSerialOf(id: IssuerAndSerialNumber, cert: X509Certificate): boolean {
-  const parsed = asn1Of(cert);
-  let own = issuerAndSerialDers.get(parsed);
-  if (own === undefined) {
-    own = Buffer.from(AsnConvert.serialize(issuerAndSerialOf(cert)));
-    issuerAndSerialDers.set(parsed, own);
-  }
-  return own.equals(Buffer.from(AsnConvert.serialize(id)));
+/** True when `id` (parsed, or its DER) names `cert`. */
+export function isIssuerAndSerialOf(id: IssuerAndSerialNumber | Buffer, cert: X509Certificate): boolean {
+  const given = Buffer.isBuffer(id) ? id : Buffer.from(AsnConvert.serialize(id));
+  return issuerAndSerialDer(cert).equals(given);
+}
+
+// The certificates in Service Registry records come as PEM with every lookup, and the same few name
+// the receiver of every message: each is parsed once.
+const CERTIFICATES_FROM_PEM_LIMIT = 1024;
+const parsedPems = new Map<string, X509Certificate>();
+
+/** One certificate from a PEM text, parsed once per distinct text; throws as X509Certificate does. */
+export function certificateFromPem(pem: string): X509Certificate {
+  const known = parsedPems.get(pem);
+  if (known !== undefined) return known;
+  const cert = new X509Certificate(pem);
+  if (parsedPems.size >= CERTIFICATES_FROM_PEM_LIMIT) parsedPems.delete(parsedPems.keys().next().value ?? '');
+  parsedPems.set(pem, cert);
+  return cert;
 }
 
 /**

@@ -1,7 +1,5 @@
 import { constants, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
-import { AsnConvert } from '@peculiar/asn1-schema';
-import { AlgorithmIdentifier } from '@peculiar/asn1-x509';
-import { readChildren, readElement, TAG, tlv } from './der.js';
+import { algorithmIdentifierDer, DER_NULL, parseAlgorithmIdentifier, readChildren, readElement, TAG, tlv, type AlgorithmIdentifierParts } from './der.js';
 import { CmsDecryptionError, CmsFormatError, CmsUnsupportedAlgorithmError } from './errors.js';
 import { digestNameOf, OID } from './oids.js';
 
@@ -19,19 +17,9 @@ const GCM_TAG_BYTES = 16;
 /** RFC 5084: aes-ICVlen DEFAULT 12. */
 const GCM_DEFAULT_TAG_BYTES = 12;
 
-const NULL = Buffer.from([0x05, 0x00]);
-
-function algorithmDer(oid: string, parameters?: Buffer): Buffer {
-  const id = new AlgorithmIdentifier({ algorithm: oid, parameters: parameters === undefined ? undefined : bufferToArrayBuffer(parameters) });
-  return Buffer.from(AsnConvert.serialize(id));
-}
-
-export function bufferToArrayBuffer(buffer: Buffer): ArrayBuffer {
-  return new Uint8Array(buffer).buffer;
-}
-
-function parametersOf(algorithm: AlgorithmIdentifier): Buffer | undefined {
-  return algorithm.parameters ? Buffer.from(algorithm.parameters) : undefined;
+/** Parameters, except an explicit NULL, which stands for none (RFC 4055 §2.1 allows both). */
+function parametersOf(algorithm: AlgorithmIdentifierParts): Buffer | undefined {
+  return algorithm.parameters === undefined || algorithm.parameters.equals(DER_NULL) ? undefined : algorithm.parameters;
 }
 
 // --- key transport
@@ -40,21 +28,21 @@ function parametersOf(algorithm: AlgorithmIdentifier): Buffer | undefined {
 function oaepSha256Parameters(): Buffer {
   return tlv(
     TAG.SEQUENCE,
-    tlv(TAG.CONTEXT_0, algorithmDer(OID.sha256, NULL)),
-    tlv(TAG.CONTEXT_1, algorithmDer(OID.mgf1, algorithmDer(OID.sha256, NULL))),
+    tlv(TAG.CONTEXT_0, algorithmIdentifierDer(OID.sha256, DER_NULL)),
+    tlv(TAG.CONTEXT_1, algorithmIdentifierDer(OID.mgf1, algorithmIdentifierDer(OID.sha256, DER_NULL))),
   );
 }
 
-/** Built once per transport: the same two identifiers go into every CMS we write, and are only read. */
-const keyEncryptionAlgorithms = new Map<KeyTransport, AlgorithmIdentifier>();
+/** Built once per transport: the same two identifiers go into every CMS we write. */
+const keyEncryptionAlgorithms = new Map<KeyTransport, Buffer>();
 
-export function keyEncryptionAlgorithm(transport: KeyTransport): AlgorithmIdentifier {
+/** The DER of the key-encryption AlgorithmIdentifier we write for `transport`. */
+export function keyEncryptionAlgorithmDer(transport: KeyTransport): Buffer {
   const known = keyEncryptionAlgorithms.get(transport);
   if (known !== undefined) return known;
-  const der = transport === 'rsa-oaep' ? algorithmDer(OID.rsaesOaep, oaepSha256Parameters()) : algorithmDer(OID.rsaEncryption, NULL);
-  const algorithm = AsnConvert.parse(der, AlgorithmIdentifier);
-  keyEncryptionAlgorithms.set(transport, algorithm);
-  return algorithm;
+  const der = transport === 'rsa-oaep' ? algorithmIdentifierDer(OID.rsaesOaep, oaepSha256Parameters()) : algorithmIdentifierDer(OID.rsaEncryption, DER_NULL);
+  keyEncryptionAlgorithms.set(transport, der);
+  return der;
 }
 
 export function wrapContentKey(contentKey: Buffer, recipientKey: KeyObject, transport: KeyTransport): Buffer {
@@ -65,7 +53,7 @@ export function wrapContentKey(contentKey: Buffer, recipientKey: KeyObject, tran
 }
 
 /** Recovers the content-encryption key with our private key, for OAEP (any one hash) and PKCS#1 v1.5. */
-export function unwrapContentKey(encryptedKey: Buffer, algorithm: AlgorithmIdentifier, privateKey: KeyObject): Buffer {
+export function unwrapContentKey(encryptedKey: Buffer, algorithm: AlgorithmIdentifierParts, privateKey: KeyObject): Buffer {
   if (algorithm.algorithm === OID.rsaEncryption) return unwrapPkcs1(encryptedKey, privateKey);
   if (algorithm.algorithm !== OID.rsaesOaep) throw new CmsUnsupportedAlgorithmError(`key transport ${algorithm.algorithm}`);
   const hash = oaepHashOf(parametersOf(algorithm));
@@ -85,7 +73,7 @@ function oaepHashOf(parameters: Buffer | undefined): string {
   let mgfHash = 'sha1';
   const fields = parameters === undefined ? [] : readChildren(readElement(parameters, 0));
   for (const field of fields) {
-    const inner = AsnConvert.parse(field.content, AlgorithmIdentifier);
+    const inner = parseAlgorithmIdentifier(field.content);
     if (field.tag === TAG.CONTEXT_0) hash = digestName(inner.algorithm);
     if (field.tag === TAG.CONTEXT_1) mgfHash = mgfHashOf(inner);
     if (field.tag === TAG.CONTEXT_2 && !isEmptyLabel(inner)) throw new CmsUnsupportedAlgorithmError('RSAES-OAEP with a label');
@@ -94,13 +82,13 @@ function oaepHashOf(parameters: Buffer | undefined): string {
   return hash;
 }
 
-function mgfHashOf(mgf: AlgorithmIdentifier): string {
+function mgfHashOf(mgf: AlgorithmIdentifierParts): string {
   const parameters = parametersOf(mgf);
   if (mgf.algorithm !== OID.mgf1 || parameters === undefined) throw new CmsUnsupportedAlgorithmError(`mask generation ${mgf.algorithm}`);
-  return digestName(AsnConvert.parse(parameters, AlgorithmIdentifier).algorithm);
+  return digestName(parseAlgorithmIdentifier(parameters).algorithm);
 }
 
-function isEmptyLabel(pSource: AlgorithmIdentifier): boolean {
+function isEmptyLabel(pSource: AlgorithmIdentifierParts): boolean {
   const parameters = parametersOf(pSource);
   return pSource.algorithm === OID.pSpecified && (parameters === undefined || readElement(parameters, 0).content.length === 0);
 }
@@ -149,16 +137,16 @@ export function newContentParameters(cipher: ContentCipherName): ContentEncrypti
 }
 
 export function contentEncryptionAlgorithmDer(parameters: ContentEncryptionParameters): Buffer {
-  if (parameters.cipher === 'aes-256-cbc') return algorithmDer(OID.aes256Cbc, tlv(TAG.OCTET_STRING, parameters.iv));
+  if (parameters.cipher === 'aes-256-cbc') return algorithmIdentifierDer(OID.aes256Cbc, tlv(TAG.OCTET_STRING, parameters.iv));
   // GCMParameters (RFC 5084): the nonce and, written out, the 16-byte tag length.
   const gcm = tlv(TAG.SEQUENCE, tlv(TAG.OCTET_STRING, parameters.iv), tlv(TAG.INTEGER, Buffer.from([parameters.tagBytes])));
-  return algorithmDer(OID.aes256Gcm, gcm);
+  return algorithmIdentifierDer(OID.aes256Gcm, gcm);
 }
 
 export function parseContentEncryptionAlgorithm(der: Buffer): ContentEncryptionParameters {
-  let algorithm: AlgorithmIdentifier;
+  let algorithm: AlgorithmIdentifierParts;
   try {
-    algorithm = AsnConvert.parse(der, AlgorithmIdentifier);
+    algorithm = parseAlgorithmIdentifier(der);
   } catch (error) {
     throw new CmsFormatError('bad content-encryption algorithm', error);
   }

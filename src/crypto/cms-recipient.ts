@@ -1,23 +1,30 @@
 import { createHash, type X509Certificate } from 'node:crypto';
-import { KeyTransRecipientInfo, RecipientIdentifier, RecipientInfo, RecipientInfos } from '@peculiar/asn1-cms';
-import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
-import { isIssuerAndSerialOf, issuerAndSerialOf, subjectKeyIdentifierOf } from './certificate.js';
-import { keyEncryptionAlgorithm, unwrapContentKey, wrapContentKey, type KeyTransport } from './cms-algorithms.js';
+import { isIssuerAndSerialOf, issuerAndSerialDer, subjectKeyIdentifierOf } from './certificate.js';
+import { keyEncryptionAlgorithmDer, unwrapContentKey, wrapContentKey, type KeyTransport } from './cms-algorithms.js';
+import { encodeSmallInteger, parseAlgorithmIdentifier, readChildren, readElement, TAG, tlv, type DerElement } from './der.js';
 import { CmsFormatError } from './errors.js';
 import type { KeystoreEntry } from './keystore.js';
 
 // The one KeyTransRecipientInfo we write (issuer + serial of the receiver's certificate, transports
 // notes §4.4) and the choice of ours among those we read.
 
-/** DER of `RecipientInfos` holding one KeyTransRecipientInfo for `recipient`. */
+/** DER of `RecipientInfos` holding one KeyTransRecipientInfo (version 0) for `recipient`. */
 export function recipientInfosDer(recipient: X509Certificate, contentKey: Buffer, transport: KeyTransport): Buffer {
-  const ktri = new KeyTransRecipientInfo({
-    version: 0,
-    rid: new RecipientIdentifier({ issuerAndSerialNumber: issuerAndSerialOf(recipient) }),
-    keyEncryptionAlgorithm: keyEncryptionAlgorithm(transport),
-    encryptedKey: new OctetString(wrapContentKey(contentKey, recipient.publicKey, transport)),
-  });
-  return Buffer.from(AsnConvert.serialize(new RecipientInfos([new RecipientInfo({ ktri })])));
+  const ktri = tlv(
+    TAG.SEQUENCE,
+    encodeSmallInteger(0),
+    issuerAndSerialDer(recipient),
+    keyEncryptionAlgorithmDer(transport),
+    tlv(TAG.OCTET_STRING, wrapContentKey(contentKey, recipient.publicKey, transport)),
+  );
+  return tlv(TAG.SET, ktri);
+}
+
+interface KeyTransRecipient {
+  /** IssuerAndSerialNumber (a SEQUENCE) or [0] SubjectKeyIdentifier, as written. */
+  rid: DerElement;
+  keyEncryptionAlgorithm: Buffer;
+  encryptedKey: Buffer;
 }
 
 /**
@@ -25,22 +32,42 @@ export function recipientInfosDer(recipient: X509Certificate, contentKey: Buffer
  * first key-transport recipient is tried, as the reference's decryptor does (transports notes §4.4).
  */
 export function recoverContentKey(recipientInfos: Buffer, entry: KeystoreEntry): Buffer {
-  let infos: RecipientInfos;
+  const keyTransports = keyTransportRecipients(recipientInfos);
+  const ours = keyTransports.find((ktri) => namesCertificate(ktri.rid, entry.certificate)) ?? keyTransports[0];
+  if (ours === undefined) throw new CmsFormatError('no key-transport recipient (only RSA key transport is supported)');
+  let algorithm;
   try {
-    infos = AsnConvert.parse(recipientInfos, RecipientInfos);
+    algorithm = parseAlgorithmIdentifier(ours.keyEncryptionAlgorithm);
+  } catch (error) {
+    throw new CmsFormatError('bad key-encryption algorithm', error);
+  }
+  return unwrapContentKey(ours.encryptedKey, algorithm, entry.privateKey);
+}
+
+/**
+ * The KeyTransRecipientInfos in a RecipientInfos SET; the other kinds (tagged [1] to [4]: key agreement,
+ * KEK, password, other) are passed over.
+ */
+function keyTransportRecipients(recipientInfos: Buffer): KeyTransRecipient[] {
+  try {
+    const set = readElement(recipientInfos, 0);
+    if (set.tag !== TAG.SET) throw new RangeError('not a SET');
+    return readChildren(set).filter((info) => info.tag === TAG.SEQUENCE).map((info) => {
+      const [version, rid, algorithm, encryptedKey] = readChildren(info);
+      if (version?.tag !== TAG.INTEGER || rid === undefined || algorithm?.tag !== TAG.SEQUENCE || encryptedKey?.tag !== TAG.OCTET_STRING) {
+        throw new RangeError('KeyTransRecipientInfo lacks a field');
+      }
+      return { rid, keyEncryptionAlgorithm: algorithm.raw, encryptedKey: encryptedKey.content };
+    });
   } catch (error) {
     throw new CmsFormatError('bad RecipientInfos', error);
   }
-  const keyTransports = infos.map((info) => info.ktri).filter((ktri): ktri is KeyTransRecipientInfo => ktri !== undefined);
-  const ours = keyTransports.find((ktri) => namesCertificate(ktri, entry.certificate)) ?? keyTransports[0];
-  if (ours === undefined) throw new CmsFormatError('no key-transport recipient (only RSA key transport is supported)');
-  return unwrapContentKey(Buffer.from(ours.encryptedKey.buffer), ours.keyEncryptionAlgorithm, entry.privateKey);
 }
 
-function namesCertificate(ktri: KeyTransRecipientInfo, cert: X509Certificate): boolean {
-  if (ktri.rid.issuerAndSerialNumber) return isIssuerAndSerialOf(ktri.rid.issuerAndSerialNumber, cert);
+function namesCertificate(rid: DerElement, cert: X509Certificate): boolean {
+  if (rid.tag === TAG.SEQUENCE) return isIssuerAndSerialOf(rid.raw, cert);
   const ski = subjectKeyIdentifierOf(cert);
-  return ski !== undefined && ktri.rid.subjectKeyIdentifier !== undefined && ski.equals(Buffer.from(ktri.rid.subjectKeyIdentifier.buffer));
+  return rid.tag === TAG.CONTEXT_0_PRIMITIVE && ski !== undefined && ski.equals(rid.content);
 }
 
 /**

@@ -1,7 +1,7 @@
-import { fromBER, ObjectIdentifier } from 'asn1js';
-
-// The few bytes of ASN.1 that the schema classes cannot write for us: the BER frame around streamed
-// content (indefinite lengths, end-of-contents) and a walker that finds raw element bytes in small DER.
+// The ASN.1 of the CMS we write, by hand: the BER frame around streamed content (indefinite lengths,
+// end-of-contents), the small DER structures every message carries, and a walker that finds raw element
+// bytes in small DER. The schema classes (@peculiar/asn1-schema) cost about a millisecond per structure,
+// more than the RSA operation beside them; they stay for reading what others send.
 
 export const TAG = {
   INTEGER: 0x02,
@@ -14,6 +14,9 @@ export const TAG = {
   CONTEXT_1: 0xa1,
   CONTEXT_2: 0xa2,
   CONTEXT_0_PRIMITIVE: 0x80,
+  NULL: 0x05,
+  UTC_TIME: 0x17,
+  GENERALIZED_TIME: 0x18,
 } as const;
 
 export const END_OF_CONTENTS = Buffer.from([0x00, 0x00]);
@@ -36,15 +39,79 @@ export function openIndefinite(tag: number): Buffer {
   return Buffer.from([tag, 0x80]);
 }
 
-/** A complete OBJECT IDENTIFIER element. */
+/** The few OIDs we write, encoded once each. */
+const encodedOids = new Map<string, Buffer>();
+
+/** A complete OBJECT IDENTIFIER element (X.690 §8.19). */
 export function encodeOid(dotted: string): Buffer {
-  return Buffer.from(new ObjectIdentifier({ value: dotted }).toBER(false));
+  const known = encodedOids.get(dotted);
+  if (known !== undefined) return known;
+  const arcs = dotted.split('.').map((arc) => {
+    if (!/^\d+$/.test(arc)) throw new RangeError(`bad OID ${dotted}`);
+    return BigInt(arc);
+  });
+  const [first, second, ...rest] = arcs;
+  if (first === undefined || second === undefined || first > 2n || (first < 2n && second > 39n)) throw new RangeError(`bad OID ${dotted}`);
+  const body: number[] = [];
+  for (const arc of [first * 40n + second, ...rest]) body.push(...base128(arc));
+  const der = tlv(TAG.OID, Buffer.from(body));
+  if (encodedOids.size < 256) encodedOids.set(dotted, der);
+  return der;
 }
 
+function base128(value: bigint): number[] {
+  const bytes = [Number(value & 0x7fn)];
+  for (let rest = value >> 7n; rest > 0n; rest >>= 7n) bytes.unshift(Number(rest & 0x7fn) | 0x80);
+  return bytes;
+}
+
+/** The dotted form of a complete OBJECT IDENTIFIER element. */
 export function decodeOid(der: Buffer): string {
-  const parsed = fromBER(new Uint8Array(der.buffer, der.byteOffset, der.length)).result;
-  if (!(parsed instanceof ObjectIdentifier)) throw new RangeError('not an OBJECT IDENTIFIER');
-  return parsed.getValue();
+  const element = readElement(der, 0);
+  if (element.tag !== TAG.OID || element.content.length === 0) throw new RangeError('not an OBJECT IDENTIFIER');
+  const arcs: bigint[] = [];
+  let value = 0n;
+  for (let i = 0; i < element.content.length; i++) {
+    const byte = element.content[i] ?? 0;
+    if (value === 0n && byte === 0x80) throw new RangeError('OBJECT IDENTIFIER arc with a leading zero byte');
+    value = (value << 7n) | BigInt(byte & 0x7f);
+    if ((byte & 0x80) === 0) {
+      arcs.push(value);
+      value = 0n;
+    } else if (i === element.content.length - 1) {
+      throw new RangeError('truncated OBJECT IDENTIFIER');
+    }
+  }
+  const [head, ...rest] = arcs as [bigint, ...bigint[]];
+  const first = head < 40n ? 0n : head < 80n ? 1n : 2n;
+  return [first, head - first * 40n, ...rest].join('.');
+}
+
+/** A small non-negative INTEGER (versions, lengths). */
+export function encodeSmallInteger(value: number): Buffer {
+  if (!Number.isInteger(value) || value < 0 || value > 127) throw new RangeError(`integer ${value} out of range`);
+  return Buffer.from([TAG.INTEGER, 1, value]);
+}
+
+export const DER_NULL = Buffer.from([TAG.NULL, 0x00]);
+
+/** AlgorithmIdentifier: the OID and, when given, its parameters' complete element. */
+export function algorithmIdentifierDer(oid: string, parameters?: Buffer): Buffer {
+  return parameters === undefined ? tlv(TAG.SEQUENCE, encodeOid(oid)) : tlv(TAG.SEQUENCE, encodeOid(oid), parameters);
+}
+
+export interface AlgorithmIdentifierParts {
+  algorithm: string;
+  /** The parameters' complete element; absent when the identifier has none. */
+  parameters?: Buffer;
+}
+
+export function parseAlgorithmIdentifier(der: Buffer): AlgorithmIdentifierParts {
+  const element = readElement(der, 0);
+  if (element.tag !== TAG.SEQUENCE) throw new RangeError('AlgorithmIdentifier is not a SEQUENCE');
+  const [oid, parameters, extra] = readChildren(element);
+  if (oid === undefined || extra !== undefined) throw new RangeError('AlgorithmIdentifier has the wrong number of fields');
+  return parameters === undefined ? { algorithm: decodeOid(oid.raw) } : { algorithm: decodeOid(oid.raw), parameters: parameters.raw };
 }
 
 export interface DerElement {

@@ -1,6 +1,6 @@
 // Public surface of the crypto library: keystores, CMS, ASiC-E, XAdES and JOSE helpers.
 export * from './errors.js';
-export { certificateDetails, certificatesFromPem, parseCertificate, type CertificateDetails } from './certificate.js';
+export { certificateDetails, certificateFromPem, certificatesFromPem, parseCertificate, type CertificateDetails } from './certificate.js';
 export {
   checkCertificateValidity,
   loadKeystoreEntry,

@@ -53,6 +53,14 @@ describe(signDetached.name, () => {
     expect(verified.digest).toBe('sha256');
     expect(verified.signingTime?.toISOString()).toBe(TEST_CLOCK.now().toISOString());
   });
+
+  it('writes the signing time as GeneralizedTime after 2049 (RFC 5652 §11.3), which openssl reads', async () => {
+    const later = new Date('2050-03-04T05:06:07Z');
+    const signature = signDetached(manifest, { signer: own, clock: { now: () => later } });
+    await expect(opensslVerify(signature)).resolves.toBeDefined();
+    expect(openssl(['cms', '-cmsout', '-print', '-inform', 'DER'], signature).toString('utf8')).toMatch(/GENERALIZEDTIME:Mar\s+4 05:06:07 2050 GMT/);
+    expect(verifyDetached(signature, manifest).signingTime?.toISOString()).toBe(later.toISOString());
+  });
 });
 
 describe(verifyDetached.name, () => {

@@ -1,8 +1,8 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../clock/index.js';
-import type { AsicDocument, KeystoreEntry } from '../../crypto/index.js';
+import { certificateFromPem, type AsicDocument, type KeystoreEntry } from '../../crypto/index.js';
 import { primaryDocumentNameOf, receiverOf, senderOf, type StandardBusinessDocument } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
 import type { FileRecord } from '../../store/index.js';
@@ -92,7 +92,7 @@ function receiverCertificate(outgoing: OutgoingMessage): X509Certificate {
   const pem = outgoing.record?.pemCertificate;
   if (pem === null || pem === undefined) throw new PermanentSendError('the receiver\'s Service Registry record has no certificate to encrypt to');
   try {
-    return new X509Certificate(pem);
+    return certificateFromPem(pem);
   } catch (cause) {
     throw new PermanentSendError('the receiver\'s certificate in the Service Registry cannot be read', { cause });
   }

@@ -1,7 +1,7 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import type { ServiceRegistryClient } from '../../addressing/index.js';
-import { createCmsEncryptStream } from '../../crypto/index.js';
+import { certificateFromPem, createCmsEncryptStream } from '../../crypto/index.js';
 import { businessMessageOf, isReceiptType, isUuid, scopeOf, typeOf, type StandardBusinessDocument } from '../../domain/index.js';
 import { randomId } from '../../ids/index.js';
 import type { FileRecord } from '../../store/index.js';
@@ -143,7 +143,7 @@ function svarUtCertificate(outgoing: OutgoingMessage): X509Certificate {
   const pem = outgoing.record?.pemCertificate;
   if (pem === null || pem === undefined) throw new PermanentSendError('the receiver\'s DPF record in the Service Registry has no certificate to encrypt to');
   try {
-    return new X509Certificate(pem);
+    return certificateFromPem(pem);
   } catch (cause) {
     throw new PermanentSendError('the receiver\'s DPF certificate in the Service Registry cannot be read', { cause });
   }

@@ -1,4 +1,5 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { certificateFromPem } from '../../crypto/index.js';
 import { NotFoundInServiceRegistryError, type ServiceRegistryClient } from '../../addressing/index.js';
 import { DphAdapterCertificateError, DphUnknownHerIdError } from './errors.js';
 
@@ -32,7 +33,7 @@ export function createDphParties(registry: Pick<ServiceRegistryClient, 'info' | 
     async adapterCertificate() {
       const pem = await registry.virksert(ADAPTER_ORGNR);
       try {
-        return new X509Certificate(pem);
+        return certificateFromPem(pem);
       } catch (cause) {
         throw new DphAdapterCertificateError(cause);
       }

@@ -1,4 +1,5 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { certificateFromPem } from '../../crypto/index.js';
 import type { ServiceRecord } from '../../addressing/index.js';
 import { PermanentSendError } from '../port.js';
 import type { PrintLookup } from './print-lookup.js';
@@ -27,7 +28,7 @@ export function digitalRecipient(record: ServiceRecord | undefined): DpiRecipien
   }
   let certificate: X509Certificate;
   try {
-    certificate = new X509Certificate(pemCertificate);
+    certificate = certificateFromPem(pemCertificate);
   } catch (cause) {
     throw new PermanentSendError('the mailbox provider\'s certificate in the Service Registry cannot be read', { cause });
   }

@@ -1,8 +1,8 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../../clock/index.js';
-import type { AsicDocument, KeystoreEntry } from '../../crypto/index.js';
+import { certificateFromPem, type AsicDocument, type KeystoreEntry } from '../../crypto/index.js';
 import { parsePartnerIdentifier, primaryDocumentNameOf, receiverOf, senderOf, type StandardBusinessDocument } from '../../domain/index.js';
 import { randomId, type IdGenerator } from '../../ids/index.js';
 import type { FileRecord } from '../../store/index.js';
@@ -132,7 +132,7 @@ function receiverCertificate(outgoing: OutgoingMessage): X509Certificate {
   const pem = outgoing.record?.pemCertificate;
   if (pem === null || pem === undefined) throw new PermanentSendError('the receiver\'s Service Registry record has no certificate to encrypt to');
   try {
-    return new X509Certificate(pem);
+    return certificateFromPem(pem);
   } catch (cause) {
     throw new PermanentSendError('the receiver\'s certificate in the Service Registry cannot be read', { cause });
   }
