@@ -95,10 +95,20 @@ export function subjectKeyIdentifierOf(cert: X509Certificate): Buffer | undefine
   return Buffer.from(AsnConvert.parse(ski.extnValue, SubjectKeyIdentifier).buffer);
 }
 
-/** True when `id` (parsed, or its DER) names `cert`. */
+const reencodedIssuerAndSerials = new WeakMap<X509Certificate, Buffer>();
+
+/**
+ * True when `id` names `cert`. Given as DER, it is compared with the bytes cut from the certificate;
+ * given parsed, both sides are encoded again by the schema, so an oddly encoded but equal name matches.
+ */
 export function isIssuerAndSerialOf(id: IssuerAndSerialNumber | Buffer, cert: X509Certificate): boolean {
-  const given = Buffer.isBuffer(id) ? id : Buffer.from(AsnConvert.serialize(id));
-  return issuerAndSerialDer(cert).equals(given);
+  if (Buffer.isBuffer(id)) return issuerAndSerialDer(cert).equals(id);
+  let own = reencodedIssuerAndSerials.get(cert);
+  if (own === undefined) {
+    own = Buffer.from(AsnConvert.serialize(issuerAndSerialOf(cert)));
+    reencodedIssuerAndSerials.set(cert, own);
+  }
+  return own.equals(Buffer.from(AsnConvert.serialize(id)));
 }
 
 // The certificates in Service Registry records come as PEM with every lookup, and the same few name

@@ -1,4 +1,4 @@
-import { constants, createCipheriv, createDecipheriv, privateDecrypt, publicEncrypt, randomBytes, type X509Certificate } from 'node:crypto';
+import { constants, createCipheriv, createDecipheriv, createPrivateKey, privateDecrypt, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
@@ -104,6 +104,32 @@ describe('CMS interop with openssl', () => {
     ['AES-256-GCM (AuthEnvelopedData)', ['-aes-256-gcm', '-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha256']],
     ['indefinite-length BER (-stream)', ['-aes-256-cbc', '-stream']],
   ];
+  /** A fresh key and self-signed certificate with a subject key identifier, which the fixtures lack. */
+  async function entryWithKeyId(name: string): Promise<{ entry: KeystoreEntry; certFile: string }> {
+    const keyPem = join(dir.path, `${name}-key.pem`);
+    const certPem = join(dir.path, `${name}-cert.pem`);
+    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyPem, '-out', certPem, '-subj', `/CN=${name}`, '-days', '2', '-addext', 'subjectKeyIdentifier=hash']);
+    const certificate = new X509Certificate(await readFile(certPem));
+    return { entry: { alias: name, privateKey: createPrivateKey(await readFile(keyPem)), certificate, chain: [certificate] }, certFile: certPem };
+  }
+
+  for (const keyid of [false, true]) {
+    it(`finds its own recipient among several, named by ${keyid ? 'subject key identifier' : 'issuer and serial'}`, async () => {
+      let ours = { entry: own, certFile };
+      let other = join(dir.path, 'peer-cert.pem');
+      await writeFile(other, peer.certificate.toString());
+      if (keyid) {
+        ours = await entryWithKeyId('ours');
+        other = (await entryWithKeyId('other')).certFile;
+      }
+      const file = join(dir.path, `plain-${randomBytes(4).toString('hex')}.bin`);
+      await writeFile(file, data);
+      // Ours comes second: taking the first recipient would fail to decrypt.
+      const cms = openssl(['cms', '-encrypt', '-binary', '-outform', 'DER', '-in', file, '-aes-256-cbc', ...(keyid ? ['-keyid'] : []), '-recip', other, '-recip', ours.certFile]);
+      expect(await decrypt(cms, ours.entry)).toEqual(data);
+    });
+  }
+
   for (const [what, args] of made) {
     it(`decrypts what openssl cms -encrypt made: ${what}`, async () => {
       const cms = await opensslEncrypt(data, args);
