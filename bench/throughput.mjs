@@ -5,16 +5,19 @@
 // and prints msg/s and the latency from create to SENDT.
 // Each arkivmelding.xml differs (its title names the message), as real ones do; `same` as the third
 // argument sends one identical arkivmelding.xml instead, which the daemon's lenient XSD check caches.
-// Usage: node bench/throughput.mjs [messages] [concurrency] [distinct|same]   (npm run bench: the defaults)
+// By default each message takes four API calls (create, two uploads, send); `multipart` as the fourth
+// argument sends each in one POST /api/messages/out/multipart.
+// Usage: node bench/throughput.mjs [messages] [concurrency] [distinct|same] [steps|multipart]   (npm run bench: the defaults)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { api, cpuSeconds, machine, memoryMb, startDaemon, startNetwork, submit } from './support/sandbox.mjs';
+import { api, cpuSeconds, machine, memoryMb, startDaemon, startNetwork, submit, submitMultipart } from './support/sandbox.mjs';
 
 const MESSAGES = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
 const SAME_ARKIVMELDING = process.argv[4] === 'same';
+const MULTIPART = process.argv[5] === 'multipart';
 const WARMUP = 20;
 const DOCUMENT_BYTES = 100 * 1024;
 const DEADLINE_MS = 15 * 60_000;
@@ -52,7 +55,7 @@ async function run(daemon, from, to, count, onSent) {
       next++;
       const messageId = randomUUID();
       createdAt.set(messageId, Date.now());
-      await submit(daemon, { messageId, from, to, document: pdf, title: SAME_ARKIVMELDING ? 'Vedtak' : `Vedtak ${messageId}` });
+      await (MULTIPART ? submitMultipart : submit)(daemon, { messageId, from, to, document: pdf, title: SAME_ARKIVMELDING ? 'Vedtak' : `Vedtak ${messageId}` });
     }
   };
   const start = performance.now();
@@ -92,7 +95,7 @@ try {
   const memory = memoryMb(daemon.pid);
   const after = machine();
   const l = result.latencies;
-  console.log(`throughput: ${MESSAGES} × 100 kB arkivmelding (${SAME_ARKIVMELDING ? 'one identical' : 'each its own'} arkivmelding.xml), ${CONCURRENCY} in flight, POST → SENDT`);
+  console.log(`throughput: ${MESSAGES} × 100 kB arkivmelding (${SAME_ARKIVMELDING ? 'one identical' : 'each its own'} arkivmelding.xml), ${CONCURRENCY} in flight, ${MULTIPART ? 'one multipart POST' : 'create + 2 uploads + send'} → SENDT`);
   console.log(`  ${(MESSAGES / result.seconds).toFixed(1)} msg/s (${result.seconds.toFixed(1)} s; all submitted after ${result.submitSeconds.toFixed(1)} s) — goal ≥ 500 msg/s`);
   console.log(`  latency create → SENDT: p50 ${percentile(l, 50)} ms, p90 ${percentile(l, 90)} ms, p99 ${percentile(l, 99)} ms, max ${l.at(-1)} ms`);
   console.log(`  CPU per message: daemon ${cpuMs(daemon.pid, daemonCpu).toFixed(1)} ms, sandbox network ${cpuMs(network.pid, networkCpu).toFixed(1)} ms`);

@@ -151,6 +151,18 @@ export async function submit(daemon, { messageId, from, to, document, documentNa
   await expectOk(await api(daemon, `/api/messages/out/${messageId}`, { method: 'POST' }), 'send');
 }
 
+/**
+ * The same message in one request: POST /api/messages/out/multipart (api notes §2.5), with the SBD
+ * part first and the two files after it, as a case system sending small messages would.
+ */
+export async function submitMultipart(daemon, { messageId, from, to, document, documentName = 'vedtak.pdf', title = 'Vedtak' }) {
+  const form = new FormData();
+  form.append('sbd', new Blob([JSON.stringify(arkivmeldingSbd({ messageId, from, to }))], { type: 'application/json' }), 'sbd.json');
+  form.append('Arkivmelding', new Blob([arkivmeldingXml(documentName, title)], { type: 'application/xml' }), 'arkivmelding.xml');
+  form.append('Vedtak', new Blob([document], { type: 'application/pdf' }), documentName);
+  await expectOk(await api(daemon, '/api/messages/out/multipart', { method: 'POST', body: form }), 'multipart send');
+}
+
 /** The load of the machine (1-minute average) and its core count, for the report. */
 export function machine() {
   const [load1] = readFileSync('/proc/loadavg', 'utf8').split(' ');
