@@ -1,7 +1,7 @@
 // Config entries as they come from one source (a file, the environment, a central push) and the merge
 // of several sources, later winning.
 import type { RawValue } from './fields.js';
-import { identityOf } from './settings.js';
+import { findSetting, identityOf, normalizeKey } from './settings.js';
 
 export interface ConfigEntry {
   value: string | readonly string[] | number | boolean;
@@ -17,33 +17,62 @@ export interface WrittenEntry {
 }
 
 const INDEXED = /^(.+)\[(\d+)\]$/;
+const INDEXED_FIELD = /^(.+)\[(\d+)\]\.([^.[\]]+)$/;
+
+interface ListGroup {
+  entry: WrittenEntry;
+  items: Map<number, string>;
+  objects: Map<number, Record<string, string>>;
+}
 
 /**
- * Folds `key[0]=…, key[1]=…` into one list entry, at the place of its first element. A list is
- * replaced as a whole by a later source, as in Spring, so folding happens per source.
+ * Folds `key[0]=…, key[1]=…` into one list entry, at the place of its first element; for a list that
+ * takes objects (ObjectItems), `key[0].field=…` too. A list is replaced as a whole by a later source, as
+ * in Spring, so folding happens per source. An object field the list does not know stays an entry of
+ * its own, which the validator then reports as an unknown key.
  */
 export function foldLists(entries: Iterable<readonly [string, ConfigEntry]>): WrittenEntry[] {
   const out: WrittenEntry[] = [];
-  const lists = new Map<string, { entry: WrittenEntry; items: Map<number, string> }>();
-  for (const [key, { value, source }] of entries) {
-    const m = INDEXED.exec(key);
-    if (!m) {
-      out.push({ key, value: typeof value === 'object' ? [...value] : String(value), source });
-      continue;
-    }
-    const [, base = key, index] = m;
+  const lists = new Map<string, ListGroup>();
+  const groupOf = (base: string, source: string): ListGroup => {
     let group = lists.get(base);
     if (!group) {
-      group = { entry: { key: base, value: [], source }, items: new Map() };
+      group = { entry: { key: base, value: [], source }, items: new Map(), objects: new Map() };
       lists.set(base, group);
       out.push(group.entry);
     }
-    group.items.set(Number(index), typeof value === 'object' ? value.join(',') : String(value));
+    return group;
+  };
+  for (const [key, { value, source }] of entries) {
+    const text = typeof value === 'object' ? value.join(',') : String(value);
+    const m = INDEXED.exec(key);
+    if (m) {
+      const [, base = key, index] = m;
+      groupOf(base, source).items.set(Number(index), text);
+      continue;
+    }
+    const f = INDEXED_FIELD.exec(key);
+    const objectField = f === null ? undefined : knownObjectField(f[1] ?? '', f[3] ?? '');
+    if (f !== null && objectField !== undefined) {
+      const objects = groupOf(f[1] ?? key, source).objects;
+      const index = Number(f[2]);
+      objects.set(index, { ...objects.get(index), [objectField]: text });
+      continue;
+    }
+    out.push({ key, value: typeof value === 'object' ? [...value] : String(value), source });
   }
-  for (const { entry, items } of lists.values()) {
+  for (const [base, { entry, items, objects }] of lists) {
+    const toItem = findSetting(base)?.field.objectItems?.toItem;
+    for (const [index, fields] of objects) if (toItem) items.set(index, toItem(fields));
     entry.value = [...items.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
   }
   return out;
+}
+
+/** The field's name as the list's ObjectItems spells it, when `base` is such a list and knows it. */
+function knownObjectField(base: string, field: string): string | undefined {
+  const wanted = normalizeKey(field);
+  return findSetting(base)?.field.objectItems?.fields.find((name) => normalizeKey(name) === wanted);
 }
 
 /** Merges sources in order of precedence (lowest first); a key written under another spelling still counts as the same key. */

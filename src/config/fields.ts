@@ -26,6 +26,17 @@ export interface Field<T, O extends boolean = boolean> {
   readonly aliases: readonly string[];
   readonly description: string;
   readonly parse: (raw: RawValue) => Parsed<T>;
+  /** Set on lists whose reference form is a list of objects (`key[0].field=…`); see ObjectItems. */
+  readonly objectItems?: ObjectItems;
+}
+
+/**
+ * How a list written as objects, `key[0].orgId=…` and `key[0].name=…` as Spring binds a list of
+ * beans, becomes the plain items our lists hold: each object's fields (by relaxed name) make one item.
+ */
+export interface ObjectItems {
+  readonly fields: readonly string[];
+  toItem(fields: Readonly<Record<string, string>>): string;
 }
 
 export type AnyField = Field<unknown, boolean>;
@@ -172,9 +183,9 @@ export function duration(options: FieldOptions & { unit?: 'ms' | 's' | 'm' | 'h'
  * A list: from `key[0]=…` entries, a YAML array or a comma-separated string. With `items`, each element
  * must be one of them (matched case-insensitively, returned in the listed spelling).
  */
-export function list<const V extends string = string>(options: FieldOptions & { items?: readonly V[] }): Field<readonly V[], false> {
-  const { items } = options;
-  return makeField(items ? `list of ${items.join(', ')}` : 'list', options, (raw) => {
+export function list<const V extends string = string>(options: FieldOptions & { items?: readonly V[]; objectItems?: ObjectItems }): Field<readonly V[], false> {
+  const { items, objectItems } = options;
+  const field = makeField(items ? `list of ${items.join(', ')}` : 'list', options, (raw) => {
     const parts = (typeof raw === 'string' ? raw.split(',') : raw).map((s) => s.trim()).filter((s) => s !== '');
     if (!items) return ok(parts as V[]);
     const out: V[] = [];
@@ -185,6 +196,7 @@ export function list<const V extends string = string>(options: FieldOptions & { 
     }
     return ok(out);
   });
+  return objectItems === undefined ? field : { ...field, objectItems };
 }
 
 function matchName<V extends string>(values: readonly V[], text: string): V | undefined {

@@ -50,7 +50,7 @@ export function checkRules({ values, failed, where }: RuleInput): ConfigProblem[
   }
   const reportees = get('efm.dpo.reportees');
   for (const item of Array.isArray(reportees) ? reportees : []) {
-    if (!REPORTEE.test(String(item))) report('efm.dpo.reportees', 'EFM_CONFIG_INVALID_VALUE', 'each reportee must be <orgId>=<system user name>, e.g. 0192:123456789=123456789_integrasjonspunkt_systembruker_123456789', String(item));
+    if (!REPORTEE.test(String(item))) report('efm.dpo.reportees', 'EFM_CONFIG_INVALID_VALUE', 'each reportee must be <orgId>=<system user name> (or reportees[i].org-id and reportees[i].name), e.g. 0192:123456789=123456789_integrasjonspunkt_systembruker_123456789', String(item));
   }
   const herIds = get('efm.dph.her-ids');
   for (const item of Array.isArray(herIds) ? herIds : []) {

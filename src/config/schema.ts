@@ -155,9 +155,14 @@ export const SCHEMA = {
       orgId: str({ description: 'Organisation of the Altinn system user that sends and receives (0192:<orgnr>)', aliases: ['difi.move.dpo.systemUser.orgId'], default: '0192:${efm.org.number}' }),
       name: str({ description: 'Name (externalRef) of the Altinn system user', aliases: ['difi.move.dpo.systemUser.name'], default: '${efm.org.number}_integrasjonspunkt_systembruker_${efm.org.number}' }),
     },
-    // The reference binds `difi.move.dpo.reportees[i].orgId` and `.name`; our lists hold plain values, so
-    // each reportee is one `<orgId>=<name>` item.
-    reportees: list({ description: 'Extra Altinn system users for organisations sent on behalf of, each as <orgId>=<name> (0192:<orgnr>=<system user name>)', default: [] }),
+    // Each reportee is one `<orgId>=<name>` item; the reference's `difi.move.dpo.reportees[i].orgId` and
+    // `.name` (a list of objects) are folded into that form.
+    reportees: list({
+      description: 'Extra Altinn system users for organisations sent on behalf of, each as <orgId>=<name> (0192:<orgnr>=<system user name>); the reference\'s reportees[i].orgId and reportees[i].name are read too',
+      aliases: ['difi.move.dpo.reportees'],
+      default: [],
+      objectItems: { fields: ['orgId', 'name'], toItem: (r) => `${r.orgId ?? ''}=${r.name ?? ''}` },
+    }),
     connectTimeout: duration({ description: 'Connect timeout of broker and Altinn token exchange calls', aliases: ['difi.move.dpo.connectTimeout'], default: 3000 }),
     requestTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from the broker', aliases: ['difi.move.dpo.requestTimeout'], default: 30000 }),
     poll: {

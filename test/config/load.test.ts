@@ -41,6 +41,40 @@ describe(loadConfig.name, () => {
     expect(config.webhooks.maxAttempts).toBe(5);
   });
 
+  it('reads the reference\'s DPO reportees, a list of objects, as <orgId>=<name> items', () => {
+    write('default.yml', '');
+    const properties = write('reference.properties', [
+      'difi.move.dpo.reportees[0].orgId=0192:910075924',
+      'difi.move.dpo.reportees[0].name=910075924_integrasjonspunkt_systembruker_910075924',
+      'difi.move.dpo.reportees[1].org-id=0192:974720760',
+      'difi.move.dpo.reportees[1].name=second',
+    ].join('\n'));
+    expect(loadConfig({ configDir: dir, configFile: properties, env: CREDENTIALS }).config.dpo.reportees).toEqual([
+      '0192:910075924=910075924_integrasjonspunkt_systembruker_910075924',
+      '0192:974720760=second',
+    ]);
+    const yaml = write('reference.yml', 'difi:\n  move:\n    dpo:\n      reportees:\n        - orgId: "0192:910075924"\n          name: first\n');
+    expect(loadConfig({ configDir: dir, configFile: yaml, env: CREDENTIALS }).config.dpo.reportees).toEqual(['0192:910075924=first']);
+    const ours = write('ours.properties', 'efm.dpo.reportees[0]=0192:910075924=first\n');
+    expect(loadConfig({ configDir: dir, configFile: ours, env: CREDENTIALS }).config.dpo.reportees).toEqual(['0192:910075924=first']);
+  });
+
+  it('refuses a reportee object without its name, and warns of a field no reportee has', () => {
+    write('default.yml', '');
+    const missing = write('missing.properties', 'difi.move.dpo.reportees[0].orgId=0192:910075924\n');
+    expect(loadError(() => loadConfig({ configDir: dir, configFile: missing, env: CREDENTIALS })).problems.map((p) => [p.key, p.code])).toEqual([
+      ['difi.move.dpo.reportees', 'EFM_CONFIG_INVALID_VALUE'],
+    ]);
+    const unknown = write('unknown.properties', 'difi.move.dpo.reportees[0].orgId=0192:910075924\ndifi.move.dpo.reportees[0].name=n\ndifi.move.dpo.reportees[0].password=x\n');
+    const loaded = loadConfig({ configDir: dir, configFile: unknown, env: CREDENTIALS });
+    expect(loaded.config.dpo.reportees).toEqual(['0192:910075924=n']);
+    expect(loaded.warnings).toEqual([expect.stringMatching(/^difi\.move\.dpo\.reportees\[0\]\.password .*not supported/)]);
+    const ours = write('ours.properties', 'efm.dpo.reportees[0].orgId=0192:910075924\nefm.dpo.reportees[0].name=n\nefm.dpo.reportees[0].secret=x\n');
+    expect(loadError(() => loadConfig({ configDir: dir, configFile: ours, env: CREDENTIALS })).problems.map((p) => [p.key, p.code])).toEqual([
+      ['efm.dpo.reportees[0].secret', 'EFM_CONFIG_UNKNOWN_KEY'],
+    ]);
+  });
+
   it('reads a profile file only when that profile is asked for', () => {
     write('default.yml', '');
     write('production.yml', 'efm.dpe.enabled: true\n');

@@ -47,7 +47,7 @@ export class AltinnTokenRefusedError extends EfmError {
 /** No Altinn system user is configured for the organisation a message is sent for (api notes §3.3). */
 export class NoSystemUserError extends EfmError {
   constructor(orgnr: string) {
-    super(`no Altinn system user for organisation ${orgnr}: add it to efm.dpo.reportees (difi.move.dpo.reportees)`, {
+    super(`no Altinn system user for organisation ${orgnr}: add it to efm.dpo.reportees (or the reference's difi.move.dpo.reportees[i].org-id and .name)`, {
       code: 'EFM_DPO_NO_SYSTEM_USER',
       kind: 'validation',
     });
