@@ -18,11 +18,13 @@ export interface WrittenEntry {
 
 const INDEXED = /^(.+)\[(\d+)\]$/;
 const INDEXED_FIELD = /^(.+)\[(\d+)\]\.([^.[\]]+)$/;
+const NAMED_FIELD = /^(.+)\.([^.[\]]+)\.([^.[\]]+)$/;
 
 interface ListGroup {
   entry: WrittenEntry;
   items: Map<number, string>;
-  objects: Map<number, Record<string, string>>;
+  /** Objects by index (`key[0].field`) or by name (`key.<name>.field`), in the order first written. */
+  objects: Map<string, Record<string, string>>;
 }
 
 /**
@@ -34,11 +36,12 @@ interface ListGroup {
 export function foldLists(entries: Iterable<readonly [string, ConfigEntry]>): WrittenEntry[] {
   const out: WrittenEntry[] = [];
   const lists = new Map<string, ListGroup>();
+  // By identity: `paa-vegne-av.<a>.*` and `paaVegneAv.<b>.*` in one file are one list.
   const groupOf = (base: string, source: string): ListGroup => {
-    let group = lists.get(base);
+    let group = lists.get(identityOf(base));
     if (!group) {
       group = { entry: { key: base, value: [], source }, items: new Map(), objects: new Map() };
-      lists.set(base, group);
+      lists.set(identityOf(base), group);
       out.push(group.entry);
     }
     return group;
@@ -51,28 +54,40 @@ export function foldLists(entries: Iterable<readonly [string, ConfigEntry]>): Wr
       groupOf(base, source).items.set(Number(index), text);
       continue;
     }
-    const f = INDEXED_FIELD.exec(key);
-    const objectField = f === null ? undefined : knownObjectField(f[1] ?? '', f[3] ?? '');
-    if (f !== null && objectField !== undefined) {
-      const objects = groupOf(f[1] ?? key, source).objects;
-      const index = Number(f[2]);
-      objects.set(index, { ...objects.get(index), [objectField]: text });
+    const object = objectFieldOf(key);
+    if (object !== undefined) {
+      const objects = groupOf(object.base, source).objects;
+      objects.set(object.id, { ...objects.get(object.id), [object.field]: text });
       continue;
     }
     out.push({ key, value: typeof value === 'object' ? [...value] : String(value), source });
   }
-  for (const [base, { entry, items, objects }] of lists) {
-    const toItem = findSetting(base)?.field.objectItems?.toItem;
-    for (const [index, fields] of objects) if (toItem) items.set(index, toItem(fields));
+  for (const { entry, items, objects } of lists.values()) {
+    const objectItems = findSetting(entry.key)?.field.objectItems;
+    const listed = [...items.entries()].sort(([a], [b]) => a - b);
+    if (objectItems?.by === 'name') {
+      entry.value = [...listed.map(([, v]) => v), ...[...objects].map(([name, fields]) => objectItems.toItem(fields, name))];
+      continue;
+    }
+    for (const [index, fields] of objects) if (objectItems) items.set(Number(index), objectItems.toItem(fields, index));
     entry.value = [...items.entries()].sort(([a], [b]) => a - b).map(([, v]) => v);
   }
   return out;
 }
 
-/** The field's name as the list's ObjectItems spells it, when `base` is such a list and knows it. */
-function knownObjectField(base: string, field: string): string | undefined {
-  const wanted = normalizeKey(field);
-  return findSetting(base)?.field.objectItems?.fields.find((name) => normalizeKey(name) === wanted);
+/** `key` as one field of an object of a list that takes objects (ObjectItems) and knows that field. */
+function objectFieldOf(key: string): { base: string; id: string; field: string } | undefined {
+  for (const [pattern, by] of [[INDEXED_FIELD, 'index'], [NAMED_FIELD, 'name']] as const) {
+    const m = pattern.exec(key);
+    if (m === null) continue;
+    const [, base = '', id = '', field = ''] = m;
+    const objectItems = findSetting(base)?.field.objectItems;
+    if (objectItems === undefined || (objectItems.by ?? 'index') !== by) continue;
+    const wanted = normalizeKey(field);
+    const known = objectItems.fields.find((name) => normalizeKey(name) === wanted);
+    if (known !== undefined) return { base, id, field: known };
+  }
+  return undefined;
 }
 
 /** Merges sources in order of precedence (lowest first); a key written under another spelling still counts as the same key. */

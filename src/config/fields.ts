@@ -31,12 +31,14 @@ export interface Field<T, O extends boolean = boolean> {
 }
 
 /**
- * How a list written as objects, `key[0].orgId=…` and `key[0].name=…` as Spring binds a list of
- * beans, becomes the plain items our lists hold: each object's fields (by relaxed name) make one item.
+ * How a list written as objects becomes the plain items our lists hold: each object's fields (by relaxed
+ * name) make one item. Spring binds a list of beans from `key[0].orgId=…` (`by: 'index'`, the default)
+ * and a map of beans from `key.<name>.username=…` (`by: 'name'`, the name passed to toItem).
  */
 export interface ObjectItems {
   readonly fields: readonly string[];
-  toItem(fields: Readonly<Record<string, string>>): string;
+  readonly by?: 'index' | 'name';
+  toItem(fields: Readonly<Record<string, string>>, name: string): string;
 }
 
 export type AnyField = Field<unknown, boolean>;

@@ -4,7 +4,7 @@
 // existing integrasjonspunkt-local.properties works. Defaults are the reference's and may hold
 // `${…}` placeholders, resolved like any file value.
 import { ANY_FORMAT, FILE_FORMATS as DETECTABLE_FORMATS } from '../domain/file-format.js';
-import type { AnyField, Field } from './fields.js';
+import type { AnyField, Field, ObjectItems } from './fields.js';
 import { bool, duration, enumOf, instant, int, list, optional, orgnr, size, str, url } from './fields.js';
 
 export const SERVICES = ['DPO', 'DPV', 'DPI', 'DPF', 'DPE', 'DPH'] as const;
@@ -18,6 +18,8 @@ export const FILE_FORMATS = [...DETECTABLE_FORMATS, ANY_FORMAT] as const;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const KEYSTORE_TYPES = ['PKCS12', 'JKS', 'PEM'] as const;
 const DEFAULT_TTL = '${efm.messages.default-ttl-hours}';
+/** The reference's `fiks.{ut,inn}.paa-vegne-av.<orgnr>.username` and `.password` (a map of users by orgnr). */
+const FIKS_USER_BY_ORGNR: ObjectItems = { fields: ['username', 'password'], by: 'name', toItem: (user, orgnr) => `${orgnr}=${user.username ?? ''}:${user.password ?? ''}` };
 
 const keystore = (prefix: string, defaults: { path?: string; alias: string; password?: string; type: string }) => ({
   path: optional(str({ description: 'Keystore file. When unset for the organisation, a self-signed keystore is generated in the data directory.', aliases: [`${prefix}.path`], default: defaults.path })),
@@ -161,7 +163,7 @@ export const SCHEMA = {
       description: 'Extra Altinn system users for organisations sent on behalf of, each as <orgId>=<name> (0192:<orgnr>=<system user name>); the reference\'s reportees[i].orgId and reportees[i].name are read too',
       aliases: ['difi.move.dpo.reportees'],
       default: [],
-      objectItems: { fields: ['orgId', 'name'], toItem: (r) => `${r.orgId ?? ''}=${r.name ?? ''}` },
+      objectItems: { fields: ['orgId', 'name'], toItem: (reportee) => `${reportee.orgId ?? ''}=${reportee.name ?? ''}` },
     }),
     connectTimeout: duration({ description: 'Connect timeout of broker and Altinn token exchange calls', aliases: ['difi.move.dpo.connectTimeout'], default: 3000 }),
     requestTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from the broker', aliases: ['difi.move.dpo.requestTimeout'], default: 30000 }),
@@ -239,7 +241,10 @@ export const SCHEMA = {
       konteringsKode: optional(str({ description: 'Accounting code (konteringskode) sent with every forsendelse', aliases: ['difi.move.fiks.ut.konteringsKode'] })),
       kunDigitalLevering: bool({ description: 'Ask SvarUt to deliver digitally only, never on paper', aliases: ['difi.move.fiks.ut.kunDigitalLevering'], default: false }),
       ekskluderesFraPrint: list({ description: 'File extensions SvarUt must not print (* for all but pdf)', aliases: ['difi.move.fiks.ut.ekskluderesFraPrint'], default: [] }),
-      paaVegneAv: list({ description: 'SvarUt credentials of organisations sent on behalf of, each as <orgnr>=<username>:<password>', default: [], secret: true }),
+      paaVegneAv: list({
+        description: 'SvarUt credentials of organisations sent on behalf of, each as <orgnr>=<username>:<password>; the reference\'s paa-vegne-av.<orgnr>.username and .password are read too',
+        aliases: ['difi.move.fiks.ut.paa-vegne-av'], default: [], secret: true, objectItems: FIKS_USER_BY_ORGNR,
+      }),
       requestTimeout: duration({ description: 'Longest wait for an answer, or between two chunks of a body, from SvarUt', default: '5m' }),
     },
     inn: {
@@ -247,7 +252,10 @@ export const SCHEMA = {
       baseUrl: url({ description: 'SvarInn REST API base URL', aliases: ['difi.move.fiks.inn.baseUrl'], default: 'https://test.svarut.ks.no/tjenester/svarinn' }),
       username: optional(str({ description: 'SvarInn user of the own organisation (HTTP basic auth)', aliases: ['difi.move.fiks.inn.username'] })),
       password: optional(str({ description: 'SvarInn password of the own organisation', aliases: ['difi.move.fiks.inn.password'], secret: true })),
-      paaVegneAv: list({ description: 'SvarInn credentials of further organisations received for, each as <orgnr>=<username>:<password>', default: [], secret: true }),
+      paaVegneAv: list({
+        description: 'SvarInn credentials of further organisations received for, each as <orgnr>=<username>:<password>; the reference\'s paa-vegne-av.<orgnr>.username and .password are read too',
+        aliases: ['difi.move.fiks.inn.paa-vegne-av'], default: [], secret: true, objectItems: FIKS_USER_BY_ORGNR,
+      }),
       process: str({ description: 'Process of the messages made from SvarInn forsendelser', aliases: ['difi.move.fiks.inn.process'], default: 'urn:no:difi:profile:arkivmelding:administrasjon:ver1.0' }),
       documentType: str({ description: 'Document type of the messages made from SvarInn forsendelser', aliases: ['difi.move.fiks.inn.document-type'], default: 'urn:no:difi:arkivmelding:xsd::arkivmelding' }),
       fallbackSenderOrgNr: orgnr({ description: 'Sender of a SvarInn forsendelse whose svarSendesTil has no orgnr', aliases: ['difi.move.fiks.inn.fallback-sender-org-nr'], default: '999999999' }),

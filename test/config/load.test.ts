@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/errors.js';
 import { loadConfig } from '../../src/config/load.js';
+import { fiksCredentials } from '../../src/transports/dpf/credentials.js';
 import { harnessProperties } from './harness-properties.js';
 
 const CREDENTIALS = { EFM_ORG_NUMBER: '910077473', EFM_API_AUTH_USERNAME: 'u', EFM_API_AUTH_PASSWORD: 'p' };
@@ -73,6 +74,24 @@ describe(loadConfig.name, () => {
     expect(loadError(() => loadConfig({ configDir: dir, configFile: ours, env: CREDENTIALS })).problems.map((p) => [p.key, p.code])).toEqual([
       ['efm.dpo.reportees[0].secret', 'EFM_CONFIG_UNKNOWN_KEY'],
     ]);
+  });
+
+  it('reads the reference\'s SvarUt and SvarInn users by orgnr (paa-vegne-av.<orgnr>.*) as <orgnr>=<user>:<password> items', () => {
+    write('default.yml', '');
+    const properties = write('reference.properties', [
+      'difi.move.fiks.ut.paa-vegne-av.910075924.username=ut-user',
+      'difi.move.fiks.ut.paa-vegne-av.910075924.password=ut:pass,word',
+      'difi.move.fiks.ut.paaVegneAv.974720760.username=second',
+      'difi.move.fiks.ut.paaVegneAv.974720760.password=pw2',
+      'difi.move.fiks.inn.paa-vegne-av.910075924.username=inn-user',
+      'difi.move.fiks.inn.paa-vegne-av.910075924.password=inn-pass',
+    ].join('\n'));
+    const { fiks } = loadConfig({ configDir: dir, configFile: properties, env: CREDENTIALS }).config;
+    expect(fiks.ut.paaVegneAv).toEqual(['910075924=ut-user:ut:pass,word', '974720760=second:pw2']);
+    expect(fiks.inn.paaVegneAv).toEqual(['910075924=inn-user:inn-pass']);
+    const credentials = fiksCredentials({ ownOrgNumber: '910077473', onBehalfOf: fiks.ut.paaVegneAv, setting: 'efm.fiks.ut.paa-vegne-av' });
+    expect(credentials.forOrganisation('910075924')).toEqual({ username: 'ut-user', password: 'ut:pass,word' });
+    expect(credentials.forOrganisation('974720760')).toEqual({ username: 'second', password: 'pw2' });
   });
 
   it('reads a profile file only when that profile is asked for', () => {
