@@ -46,6 +46,9 @@ export class SqliteConnection implements SqlExecutor {
    * steady reads a statement still to be prepared waited for a quiet moment that never came.
    */
   readonly #turns: Mutex | undefined;
+  /** Finalizes of evicted statements still running; close waits for them. */
+  readonly #finalizing = new Set<Promise<void>>();
+  #closed = false;
 
   private constructor(private readonly db: sqlite3.Database, serialized: boolean) {
     this.#turns = serialized ? new Mutex() : undefined;
@@ -106,10 +109,13 @@ export class SqliteConnection implements SqlExecutor {
   }
 
   async close(): Promise<void> {
+    // From here on no statement is prepared, so none can be left unfinalized when the handle closes
+    // (sqlite3 refuses to close then, with SQLITE_BUSY). Calls already queued get the driver's error.
+    this.#closed = true;
     await this.#inTurn(async () => undefined);
     const statements = await Promise.allSettled(this.#prepared.values());
     this.#prepared.clear();
-    await Promise.all(statements.map((settled) => settled.status === 'fulfilled' && finalize(settled.value)));
+    await Promise.all([...this.#finalizing, ...statements.map((settled) => settled.status === 'fulfilled' && finalize(settled.value))]);
     await new Promise<void>((resolve, reject) => {
       this.db.close((err) => (err ? reject(translate(err)) : resolve()));
     });
@@ -121,6 +127,7 @@ export class SqliteConnection implements SqlExecutor {
 
   /** The statement for `sql`, prepared on first use; SQL that fails to prepare is not kept. */
   #statement(sql: string): Promise<sqlite3.Statement> {
+    if (this.#closed) return Promise.reject(Object.assign(new Error('SQLITE_MISUSE: Database is closed'), { code: 'SQLITE_MISUSE' }));
     const known = this.#prepared.get(sql);
     if (known !== undefined) {
       // Most recently used last, so the least used goes first when the limit is reached.
@@ -138,7 +145,9 @@ export class SqliteConnection implements SqlExecutor {
       const [oldestSql, oldest] = this.#prepared.entries().next().value as [string, Promise<sqlite3.Statement>];
       this.#prepared.delete(oldestSql);
       // The finalize is queued behind the calls already made on that statement.
-      oldest.then(finalize, () => undefined);
+      const finalizing = oldest.then(finalize, () => undefined);
+      this.#finalizing.add(finalizing);
+      void finalizing.then(() => this.#finalizing.delete(finalizing));
     }
     this.#prepared.set(sql, prepared);
     return prepared;

@@ -52,6 +52,18 @@ describe(SqliteConnection.name, () => {
     await expect(connection?.close()).resolves.toBeUndefined();
   });
 
+  it('closes while calls are in flight, and refuses the calls that come after', async () => {
+    const db = await connect();
+    await db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY)');
+    open.pop();
+    const inFlight = Array.from({ length: 20 }, (_, i) => db.run('INSERT INTO t (id) VALUES (?)', [i]).then(() => 'ran', (e: Error) => e.message));
+    const closing = db.close();
+    const late = db.get(`SELECT COUNT(*) AS n FROM t WHERE id > ?`, [5]);
+    await expect(closing).resolves.toBeUndefined();
+    await expect(late).rejects.toThrow(/SQLITE_MISUSE/);
+    for (const outcome of await Promise.all(inFlight)) expect(outcome).toMatch(/^ran$|SQLITE_MISUSE/);
+  });
+
   it('serialized, sees each commit of another connection while reads never stop', async () => {
     const writer = await connect();
     await writer.exec('PRAGMA journal_mode = WAL; CREATE TABLE t (id INTEGER PRIMARY KEY)');
