@@ -7,6 +7,7 @@
 // argument sends one identical arkivmelding.xml instead, which the daemon's lenient XSD check caches.
 // By default each message takes four API calls (create, two uploads, send); `multipart` as the fourth
 // argument sends each in one POST /api/messages/out/multipart.
+// BENCH_WARMUP (default 20) messages go through first, unmeasured.
 // Usage: node bench/throughput.mjs [messages] [concurrency] [distinct|same] [steps|multipart]   (npm run bench: the defaults)
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +19,7 @@ const MESSAGES = Number(process.argv[2] ?? 1000);
 const CONCURRENCY = Number(process.argv[3] ?? 32);
 const SAME_ARKIVMELDING = process.argv[4] === 'same';
 const MULTIPART = process.argv[5] === 'multipart';
-const WARMUP = 20;
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 20);
 const DOCUMENT_BYTES = 100 * 1024;
 const DEADLINE_MS = 15 * 60_000;
 
