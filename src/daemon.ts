@@ -6,6 +6,7 @@ import { X509Certificate } from 'node:crypto';
 import { createMaskinportenClient, createServiceRegistryClient } from './addressing/index.js';
 import { createHttpApp } from './api/app.js';
 import { basicAuth, type Credentials } from './api/basic-auth.js';
+import { serviceRecordRelay } from './api/service-record-relay.js';
 import { apiV2 } from './api/v2/index.js';
 import { buildOpenApiDocument } from './api/openapi/index.js';
 import { fixedClock, systemClock, type Clock } from './clock/index.js';
@@ -232,6 +233,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
   const app = createHttpApp({
     clock, log,
     apiAuth: basicAuth(apiCredentials),
+    others: [serviceRecordRelay(registry, basicAuth(apiCredentials))],
     majors: [apiV2({ store, outgoing, incoming, subscriptions, capabilities: registry, validation, multipart, jsonLimitBytes: JSON_LIMIT_BYTES })],
     manage: manageRouter({
       auth: basicAuth(config.api.auth.enabled ? manageCredentials : undefined),

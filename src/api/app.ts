@@ -17,6 +17,8 @@ export interface HttpAppOptions {
   openapi: () => Record<string, unknown>;
   /** Runs before routing on every request (metrics). */
   before?: RequestHandler[];
+  /** Routes outside /api and /manage (the service record relay); each brings its own auth. */
+  others?: Router[];
 }
 
 export function createHttpApp(o: HttpAppOptions): Express {
@@ -40,6 +42,7 @@ export function createHttpApp(o: HttpAppOptions): Express {
   });
   for (const m of o.majors) app.use(`/api/v${m.major}`, versionHeaders(m), m.router);
   if (current) app.use('/api', versionHeaders(current), current.router);
+  for (const router of o.others ?? []) app.use(router);
   app.use(notFoundHandler(o.clock));
   app.use(errorHandler(o.clock));
   return app;
