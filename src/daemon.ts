@@ -184,6 +184,7 @@ export async function startDaemon(o: DaemonOptions): Promise<RunningDaemon> {
       // A stable owner per installation lets a restarted daemon take back its own leased sends at once.
       owner: await installationId(dataDir),
       statusServices: config.messages.statusServices,
+      generateReceipts: config.arkivmelding.generateReceipts,
       schedules: config.queue.pollSchedule ? { poll: Object.fromEntries(transports.map((t) => [t.service, config.queue.pollSchedule])) } : {},
       outbox: {
         concurrency: config.queue.concurrency,

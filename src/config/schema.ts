@@ -308,7 +308,7 @@ export const SCHEMA = {
     defaultDocumentType: str({ description: 'Document type of arkivmelding', aliases: ['difi.move.arkivmelding.default-document-type'], default: 'urn:no:difi:arkivmelding:xsd::arkivmelding' }),
     receiptProcess: str({ description: 'Process of arkivmelding receipts', aliases: ['difi.move.arkivmelding.receipt-process'], default: 'urn:no:difi:profile:arkivmelding:response:ver1.0' }),
     receiptDocumentType: str({ description: 'Document type of arkivmelding receipts', aliases: ['difi.move.arkivmelding.receipt-document-type'], default: 'urn:no:difi:arkivmelding:xsd::arkivmelding_kvittering' }),
-    generateReceipts: bool({ description: 'Generate arkivmelding receipts for incoming arkivmelding', aliases: ['difi.move.arkivmelding.generate-arkivmelding-receipts'], default: true }),
+    generateReceipts: bool({ description: 'Put an arkivmelding_kvittering OK in our in-queue when DPV reports an arkivmelding published (LEVERT) or SvarUt reports it read (LEST)', aliases: ['difi.move.arkivmelding.generate-arkivmelding-receipts'], default: true }),
   },
   einnsyn: {
     defaultJournalProcess: str({ description: 'Process of eInnsyn journal publishing', aliases: ['difi.move.einnsyn.default-journal-process'], default: 'urn:no:difi:profile:einnsyn:journalpost:ver1.0' }),

@@ -17,4 +17,5 @@ export * from './file-format.js';
 export * from './file-rules.js';
 export * from './arkivmelding.js';
 export * from './business-rules.js';
+export * from './receipt-sbd.js';
 export * from './status-sbd.js';

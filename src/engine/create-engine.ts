@@ -9,7 +9,7 @@ import { EngineSetupError } from './errors.js';
 import { Inbox, StatusReplies } from './inbox/index.js';
 import type { Job } from './jobs/index.js';
 import { Outbox, type OutboxSettings, type ResolveRecord } from './outbox/index.js';
-import { statusPollJob } from './status-poll/index.js';
+import { statusPollJob, syntheticReceipts } from './status-poll/index.js';
 import { ttlCheckJob } from './ttl/index.js';
 
 // The delivery engine in one call for the composition root: the outbox, the inbox every poller feeds,
@@ -21,6 +21,8 @@ export interface EngineSettings {
   statusServices: readonly ServiceIdentifier[];
   /** Upper bound of one incoming ASiC-E. */
   maxAsicBytes: number;
+  /** Make arkivmelding receipts on DPV's LEVERT and DPF's LEST (difi.move.arkivmelding.generate-arkivmelding-receipts). */
+  generateReceipts: boolean;
   /** Stable id of this installation in the outbox's leases (OutboxOptions.owner); random when absent. */
   owner?: string;
   /** Cron patterns with seconds, overriding the defaults of ttl-check, status-poll and the polls. */
@@ -54,6 +56,7 @@ const DEFAULT_SETTINGS: Readonly<EngineSettings> = {
   outbox: {},
   statusServices: ['DPO', 'DPE'],
   maxAsicBytes: 10 * 1024 ** 3,
+  generateReceipts: true,
   schedules: {},
 };
 
@@ -90,6 +93,9 @@ export function createEngine(o: EngineOptions): Engine {
     statusPollJob({
       store: o.store, clock: o.clock, statuses: o.statuses, transports: o.transports, log: log.child({ part: 'status-poll' }),
       schedule: settings.schedules.statusPoll,
+      onStatus: settings.generateReceipts
+        ? syntheticReceipts({ inbox, clock: o.clock, ttlHours: (service) => transports.get(service)?.defaultTtlHours ?? 24, log: log.child({ part: 'receipts' }) })
+        : undefined,
     }),
     ...o.transports.flatMap((transport) => pollJob(transport, inbox, settings.schedules.poll?.[transport.service])),
   ];

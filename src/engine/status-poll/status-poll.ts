@@ -7,6 +7,7 @@ import type { StatusUpdate, Transport } from '../../transports/index.js';
 import type { Job } from '../jobs/index.js';
 import { ScheduleClock } from '../schedule/index.js';
 import { isPollDue } from './poll-interval.js';
+import type { OnPolledStatus } from './synthetic-receipts.js';
 
 // The reference's StatusPolling (transports notes §2.3): pollable outgoing conversations, page by page
 // and service by service, are asked about at their transport, and what it answers is registered.
@@ -24,6 +25,8 @@ export interface StatusPollOptions {
   schedule?: string;
   /** Conversations per page (the reference's 2000). */
   pageSize?: number;
+  /** Called for each status a transport reports, before it is registered (synthetic receipts). */
+  onStatus?: OnPolledStatus;
 }
 
 export const STATUS_POLL_JOB = 'status-poll';
@@ -78,6 +81,9 @@ async function pollService(o: StatusPollOptions, transport: StatusPoller, round:
 
 async function apply(o: StatusPollOptions, service: ServiceIdentifier, conversation: ConversationRecord, updates: readonly StatusUpdate[]): Promise<void> {
   for (const update of updates) {
+    // Before the status: should it fail, the status is not registered either, and the next poll
+    // tries both again (a receipt made twice has the same messageId, so it is stored once).
+    await o.onStatus?.(service, conversation, update.status);
     await o.statuses.register(conversation.messageId, 'OUTGOING', service, update.status, { description: update.description, rawReceipt: update.rawReceipt });
     if (update.keepPolling === false) await o.store.updateConversation(conversation.id, { pollable: false });
   }

@@ -4,7 +4,8 @@ import { ARKIVMELDING, arkivmelding, PDF, sbd, startServiceSandbox, statusNames,
 
 // DPV end to end through the sandbox: 910077473 sends an arkivmelding to an agency that only Altinn
 // correspondence reaches; status polling follows the correspondence as the fake moves it on at each look
-// (published, then read), to LEST.
+// (published, then read), to LEST. On LEVERT the daemon puts an arkivmelding_kvittering OK in its own
+// in-queue (generate-arkivmelding-receipts, on by default), which the case system peeks and deletes.
 
 let sandbox: ServiceSandbox;
 
@@ -25,5 +26,16 @@ describe('DPV through the sandbox', () => {
 
     const rows = await untilStatus(sender, messageId, 'LEST', 'status-poll');
     expect(statusNames(rows)).toEqual(['OPPRETTET', 'SENDT', 'LEVERT', 'LEST']);
+
+    const receipt = await sender.peek('DPV');
+    expect(receipt).toMatchObject({
+      standardBusinessDocumentHeader: { documentIdentification: { type: 'arkivmelding_kvittering' } },
+      arkivmelding_kvittering: { receiptType: 'OK', relatedToMessageId: messageId },
+    });
+    const receiptId = (receipt as { standardBusinessDocumentHeader: { documentIdentification: { instanceIdentifier: string } } }).standardBusinessDocumentHeader.documentIdentification.instanceIdentifier;
+    await sender.remove(receiptId);
+    expect(await sender.peek('DPV')).toBeUndefined();
+    // The receipt was made up here: the original's statuses are only what Altinn reported.
+    expect(statusNames(await sender.statuses(messageId))).toEqual(['OPPRETTET', 'SENDT', 'LEVERT', 'LEST']);
   });
 });
