@@ -13,7 +13,7 @@ import type { StatusRegistry } from '../../messages/status-registry.js';
 import type { MessageRecord, NewMessage, Store } from '../../store/index.js';
 import type { AcceptOutcome, IncomingMessage, IncomingSink } from '../../transports/index.js';
 import { incomingRecords } from './incoming-records.js';
-import { arkivmeldingReceiptEffect } from './receipts.js';
+import { receiptEffect } from './receipts.js';
 import type { StatusReplies } from './status-replies.js';
 
 // Where every poller hands what it fetched (the reference's NextMoveQueue.enqueueIncomingMessage,
@@ -41,10 +41,6 @@ export interface InboxOptions {
   maxAsicBytes: number;
   log: Logger;
 }
-
-// transports notes §5.1 step 5: only the DPO poller turns a receipt into LEST/FEIL. DPV and DPF inject
-// synthetic receipts of their own (api notes §4.3), which must not mark the message read.
-const RECEIPT_STATUS_SERVICES: ReadonlySet<ServiceIdentifier> = new Set(['DPO']);
 
 export class Inbox implements IncomingSink {
   /** Messages being stored by this process right now, so a second poll of the same one is a duplicate. */
@@ -176,22 +172,26 @@ export class Inbox implements IncomingSink {
   /** The message is complete: what it means for our outgoing messages, the answer to its sender, INNKOMMENDE_MOTTATT. */
   private async afterStored(sbd: StandardBusinessDocument, message: NewMessage, log: Logger): Promise<void> {
     const service = message.serviceIdentifier;
-    if (typeOf(sbd) === 'arkivmelding_kvittering' && RECEIPT_STATUS_SERVICES.has(service)) await this.applyReceipt(sbd, log);
+    // transports notes §5.1 step 5 and §5.6: receipts over DPO and DPH change the message they answer;
+    // DPV and DPF receipts are made up here (api notes §4.3) and must not mark the message read.
+    await this.applyReceipt(sbd, service, log);
     // Queued before INNKOMMENDE_MOTTATT and RECEIVED: a crash in between leaves a DRAFT, stored again on
     // redelivery, and the queue keeps one MOTTATT per message however often that happens.
     await this.o.replies.queue(message, 'MOTTATT');
     await this.o.statuses.register(message.messageId, 'INCOMING', service, 'INNKOMMENDE_MOTTATT');
   }
 
-  private async applyReceipt(sbd: StandardBusinessDocument, log: Logger): Promise<void> {
-    const effect = arkivmeldingReceiptEffect(sbd);
+  private async applyReceipt(sbd: StandardBusinessDocument, service: ServiceIdentifier, log: Logger): Promise<void> {
+    const type = typeOf(sbd);
+    if (type !== 'arkivmelding_kvittering' && type !== 'dialogmelding_kvittering') return;
+    const effect = receiptEffect(sbd, service);
     if (!effect) {
-      log.warn('arkivmelding_kvittering without relatedToMessageId; stored, no status changed');
+      if (service === 'DPO' || service === 'DPH') log.warn({ type }, 'receipt without relatedToMessageId or a known status; stored, no status changed');
       return;
     }
     const original = await this.o.store.findConversationByMessageId(effect.relatedToMessageId, 'OUTGOING');
     if (!original) {
-      log.warn({ relatedToMessageId: effect.relatedToMessageId }, 'arkivmelding_kvittering for a message this integration point did not send');
+      log.warn({ type, relatedToMessageId: effect.relatedToMessageId }, 'receipt for a message this integration point did not send');
       return;
     }
     await this.o.statuses.register(effect.relatedToMessageId, 'OUTGOING', original.serviceIdentifier, effect.status, effect.details);

@@ -1,4 +1,4 @@
-import { businessMessageOf, type ReceiptStatus, type StandardBusinessDocument } from '../../domain/index.js';
+import { businessMessageOf, typeOf, type ReceiptStatus, type ServiceIdentifier, type StandardBusinessDocument } from '../../domain/index.js';
 import type { StatusDetails } from '../../messages/status-registry.js';
 
 // An arkivmelding_kvittering answers an arkivmelding we sent (api notes §4.3, transports notes §5.1
@@ -7,8 +7,20 @@ import type { StatusDetails } from '../../messages/status-registry.js';
 
 export interface ReceiptEffect {
   relatedToMessageId: string;
-  status: Extract<ReceiptStatus, 'LEST' | 'FEIL'>;
+  status: Extract<ReceiptStatus, 'LEVERT' | 'LEST' | 'FEIL'>;
   details: Required<StatusDetails>;
+}
+
+/**
+ * What an incoming receipt means for the message it answers, for the receipts that carry a status:
+ * an arkivmelding_kvittering over DPO (DPV and DPF ones are made up locally and change nothing), and a
+ * dialogmelding_kvittering (the application receipt) over DPH.
+ */
+export function receiptEffect(sbd: StandardBusinessDocument, service: ServiceIdentifier): ReceiptEffect | undefined {
+  const type = typeOf(sbd);
+  if (type === 'arkivmelding_kvittering' && service === 'DPO') return arkivmeldingReceiptEffect(sbd);
+  if (type === 'dialogmelding_kvittering' && service === 'DPH') return dialogmeldingReceiptEffect(sbd);
+  return undefined;
 }
 
 export function arkivmeldingReceiptEffect(sbd: StandardBusinessDocument): ReceiptEffect | undefined {
@@ -21,4 +33,17 @@ export function arkivmeldingReceiptEffect(sbd: StandardBusinessDocument): Receip
     status: receiptType === 'ERROR' || receiptType === 'NOTSUPPORTED' ? 'FEIL' : 'LEST',
     details: { description: `ArkivmeldingKvittering: ${receiptType}`, rawReceipt: JSON.stringify(body) },
   };
+}
+
+// transports notes §5.6, receive step 3: an application receipt OK gives LEVERT; REJECTED and
+// OK_ERROR_IN_MESSAGE_PART give FEIL. Any other status changes nothing. The description is ours (the
+// notes do not give the reference's), in the form of the arkivmelding receipt's.
+export function dialogmeldingReceiptEffect(sbd: StandardBusinessDocument): ReceiptEffect | undefined {
+  const body = businessMessageOf(sbd);
+  const related = body?.relatedToMessageId;
+  const status = body?.status;
+  if (body === undefined || typeof related !== 'string' || related === '' || typeof status !== 'string') return undefined;
+  const mapped = status === 'OK' ? 'LEVERT' : status === 'REJECTED' || status === 'OK_ERROR_IN_MESSAGE_PART' ? 'FEIL' : undefined;
+  if (mapped === undefined) return undefined;
+  return { relatedToMessageId: related, status: mapped, details: { description: `DialogmeldingKvittering: ${status}`, rawReceipt: JSON.stringify(body) } };
 }

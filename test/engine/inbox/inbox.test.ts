@@ -158,6 +158,34 @@ describe(Inbox.name, () => {
     expect(await statusOf(failed.messageId)).toMatchObject({ status: 'FEIL', description: 'ArkivmeldingKvittering: ERROR' });
   });
 
+  it('turns a DPH application receipt into LEVERT (OK) or FEIL (REJECTED, OK_ERROR_IN_MESSAGE_PART) on the dialogmelding', async () => {
+    const sent = await Promise.all(['OK', 'REJECTED', 'OK_ERROR_IN_MESSAGE_PART', 'SOMETHING_ELSE'].map(() => queueOutgoing(t.store, { service: 'DPH' })));
+    const receipt = (related: string, status: string) => incoming({
+      type: 'dialogmelding_kvittering', standard: 'urn:no:difi:helse:xsd::dialogmelding_kvittering', process: 'urn:no:difi:profile:helse:response:ver1.0',
+      business: { relatedToMessageId: related, status, messages: [] },
+    }, null);
+    const statuses = ['OK', 'REJECTED', 'OK_ERROR_IN_MESSAGE_PART', 'SOMETHING_ELSE'];
+    for (const [i, status] of statuses.entries()) expect(await inbox.accept(await receipt(sent[i]?.messageId ?? '', status), 'DPH')).toBe('stored');
+    const last = async (messageId: string) => {
+      const conversation = await t.store.findConversationByMessageId(messageId, 'OUTGOING');
+      return (await t.store.statusesOf([conversation?.id ?? 0])).get(conversation?.id ?? 0)?.at(-1);
+    };
+    expect(await last(sent[0]?.messageId ?? '')).toMatchObject({ status: 'LEVERT', description: 'DialogmeldingKvittering: OK' });
+    expect(await last(sent[1]?.messageId ?? '')).toMatchObject({ status: 'FEIL', description: 'DialogmeldingKvittering: REJECTED' });
+    expect(await last(sent[2]?.messageId ?? '')).toMatchObject({ status: 'FEIL', description: 'DialogmeldingKvittering: OK_ERROR_IN_MESSAGE_PART' });
+    expect(await statusNames(t.store, sent[3]?.messageId ?? '')).toEqual(['OPPRETTET']);
+  });
+
+  it('stores an arkivmelding_kvittering that came over DPV or DPF without marking the message LEST', async () => {
+    const sent = await queueOutgoing(t.store, { service: 'DPV' });
+    const receipt = await incoming({
+      type: 'arkivmelding_kvittering', process: 'urn:no:difi:profile:arkivmelding:response:ver1.0',
+      business: { receiptType: 'OK', relatedToMessageId: sent.messageId },
+    }, null);
+    expect(await inbox.accept(receipt, 'DPV')).toBe('stored');
+    expect(await statusNames(t.store, sent.messageId)).toEqual(['OPPRETTET']);
+  });
+
   it('rejects a message whose CMS does not decrypt: FEIL, nothing stored, no MOTTATT', async () => {
     const message = await incoming({}, { content: Buffer.from('not a CMS at all'), encrypted: false });
     const corrupt: IncomingMessage = { sbd: message.sbd, asic: { content: Readable.from([Buffer.from('0\u0080 garbage that is no CMS')]), encrypted: true } };
