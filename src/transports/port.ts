@@ -69,6 +69,11 @@ export type AcceptOutcome =
 /** What a poller hands each incoming message to. Confirm at the remote side only after it resolves. */
 export interface IncomingSink {
   accept(incoming: IncomingMessage, service: ServiceIdentifier): Promise<AcceptOutcome>;
+  /**
+   * A receipt the case system is not to see (DPH with receipts off): only what it means for the message
+   * it answers is registered. Never rejects.
+   */
+  applyReceipt(sbd: StandardBusinessDocument, service: ServiceIdentifier): Promise<void>;
 }
 
 export interface StatusUpdate {

@@ -26,10 +26,15 @@ export interface Received {
 }
 
 /** A sink that keeps what it is given; `answer` decides each outcome (or throws). */
-export function recordingSink(answer: (incoming: IncomingMessage) => AcceptOutcome = () => 'stored'): IncomingSink & { received: Received[] } {
+export function recordingSink(answer: (incoming: IncomingMessage) => AcceptOutcome = () => 'stored'): IncomingSink & { received: Received[]; receiptsApplied: IncomingMessage['sbd'][] } {
   const received: Received[] = [];
+  const receiptsApplied: IncomingMessage['sbd'][] = [];
   return {
     received,
+    receiptsApplied,
+    async applyReceipt(sbd) {
+      receiptsApplied.push(sbd);
+    },
     async accept(incoming) {
       const outcome = answer(incoming);
       const chunks: Buffer[] = [];

@@ -57,6 +57,15 @@ export class Inbox implements IncomingSink {
     }
   }
 
+  async applyReceipt(sbd: StandardBusinessDocument, service: ServiceIdentifier): Promise<void> {
+    const log = this.o.log.child({ messageId: messageIdOf(sbd), serviceIdentifier: service, direction: 'INCOMING' });
+    try {
+      await this.receiptStatus(sbd, service, log);
+    } catch (err) {
+      log.error({ err }, 'the receipt\'s status could not be registered');
+    }
+  }
+
   /** After the case system deleted an incoming message (I4): LEVERT back to its sender. Never rejects. */
   async onDelivered(message: MessageRecord): Promise<void> {
     try {
@@ -174,14 +183,14 @@ export class Inbox implements IncomingSink {
     const service = message.serviceIdentifier;
     // transports notes §5.1 step 5 and §5.6: receipts over DPO and DPH change the message they answer;
     // DPV and DPF receipts are made up here (api notes §4.3) and must not mark the message read.
-    await this.applyReceipt(sbd, service, log);
+    await this.receiptStatus(sbd, service, log);
     // Queued before INNKOMMENDE_MOTTATT and RECEIVED: a crash in between leaves a DRAFT, stored again on
     // redelivery, and the queue keeps one MOTTATT per message however often that happens.
     await this.o.replies.queue(message, 'MOTTATT');
     await this.o.statuses.register(message.messageId, 'INCOMING', service, 'INNKOMMENDE_MOTTATT');
   }
 
-  private async applyReceipt(sbd: StandardBusinessDocument, service: ServiceIdentifier, log: Logger): Promise<void> {
+  private async receiptStatus(sbd: StandardBusinessDocument, service: ServiceIdentifier, log: Logger): Promise<void> {
     const type = typeOf(sbd);
     if (type !== 'arkivmelding_kvittering' && type !== 'dialogmelding_kvittering') return;
     const effect = receiptEffect(sbd, service);

@@ -121,6 +121,8 @@ async function deliver(
   const ids = { messageId: messageIdOf(incoming.sbd), conversationId: conversationIdOf(incoming.sbd) };
   if (isReceipt && !poller.receiptsEnabled) {
     incoming.asic?.content.destroy();
+    // Not forwarded, but still the answer to our dialogmelding (transports notes §5.6).
+    await sink.applyReceipt(incoming.sbd, 'DPH');
     log.debug(ids, 'DPH application receipt read; receipts are not forwarded to the case system');
   } else {
     const outcome = await sink.accept(incoming, 'DPH');

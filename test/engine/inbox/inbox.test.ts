@@ -176,6 +176,20 @@ describe(Inbox.name, () => {
     expect(await statusNames(t.store, sent[3]?.messageId ?? '')).toEqual(['OPPRETTET']);
   });
 
+  it('registers a receipt the case system is not to see without storing it', async () => {
+    const sent = await queueOutgoing(t.store, { service: 'DPH' });
+    const receipt = await incoming({
+      type: 'dialogmelding_kvittering', standard: 'urn:no:difi:helse:xsd::dialogmelding_kvittering', process: 'urn:no:difi:profile:helse:response:ver1.0',
+      business: { relatedToMessageId: sent.messageId, status: 'OK', messages: [] },
+    }, null);
+    await inbox.applyReceipt(receipt.sbd, 'DPH');
+    expect(await statusNames(t.store, sent.messageId)).toEqual(['OPPRETTET', 'LEVERT']);
+    expect(await t.store.findMessage('INCOMING', receipt.messageId)).toBeUndefined();
+    // One for a message we never sent is logged and dropped, not thrown.
+    const stray = await incoming({ type: 'dialogmelding_kvittering', business: { relatedToMessageId: 'not-ours', status: 'OK' } }, null);
+    await expect(inbox.applyReceipt(stray.sbd, 'DPH')).resolves.toBeUndefined();
+  });
+
   it('stores an arkivmelding_kvittering that came over DPV or DPF without marking the message LEST', async () => {
     const sent = await queueOutgoing(t.store, { service: 'DPV' });
     const receipt = await incoming({

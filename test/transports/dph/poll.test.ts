@@ -67,7 +67,7 @@ describe('DPH poll', () => {
   it('leaves a message the sink failed to take at the adapter, and offers it again on the next poll', async () => {
     const transport = await world.transport();
     const { id } = await waitingDialogmelding();
-    const failing = { accept: () => Promise.reject(new Error('the store is down')) };
+    const failing = { accept: () => Promise.reject(new Error('the store is down')), applyReceipt: () => Promise.resolve() };
     await transport.poll(failing, signal());
     expect(waitingFor(id)?.read).toBe(false);
     const sink = recordingSink();
@@ -115,6 +115,8 @@ describe('DPH poll', () => {
     const sink = recordingSink();
     await transport.poll(sink, signal());
     expect(sink.received.map((r) => r.sbd)).not.toContainEqual(receipt);
+    // Still the answer to our dialogmelding: its status is registered all the same.
+    expect(sink.receiptsApplied).toEqual([receipt]);
     expect(waitingFor(id)?.read).toBe(true);
     expect(receiptsAbout(id)).toEqual([]);
   });

@@ -211,10 +211,16 @@ export interface Received {
 }
 
 /** A sink that keeps what it is given and answers with `outcome` (or runs `during` first). */
-export function recordingSink(options: { outcome?: AcceptOutcome; during?: (incoming: IncomingMessage) => void | Promise<void> } = {}): IncomingSink & { received: Received[] } {
+export function recordingSink(options: { outcome?: AcceptOutcome; during?: (incoming: IncomingMessage) => void | Promise<void> } = {}): IncomingSink & { received: Received[]; receiptsApplied: StandardBusinessDocument[] } {
   const received: Received[] = [];
+  const receiptsApplied: StandardBusinessDocument[] = [];
   return {
     received,
+    receiptsApplied,
+    async applyReceipt(sbd, service) {
+      if (service !== 'DPH') throw new Error(`receipt applied as ${service}`);
+      receiptsApplied.push(sbd);
+    },
     async accept(incoming, service) {
       if (service !== 'DPH') throw new Error(`offered as ${service}`);
       await options.during?.(incoming);
