@@ -1,5 +1,5 @@
 import { constants, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto';
-import { algorithmIdentifierDer, DER_NULL, parseAlgorithmIdentifier, readChildren, readElement, TAG, tlv, type AlgorithmIdentifierParts } from './der.js';
+import { algorithmIdentifierDer, DER_NULL, encodeSmallInteger, parseAlgorithmIdentifier, readChildren, readElement, TAG, tlv, type AlgorithmIdentifierParts } from './der.js';
 import { CmsDecryptionError, CmsFormatError, CmsUnsupportedAlgorithmError } from './errors.js';
 import { digestNameOf, OID } from './oids.js';
 
@@ -139,7 +139,7 @@ export function newContentParameters(cipher: ContentCipherName): ContentEncrypti
 export function contentEncryptionAlgorithmDer(parameters: ContentEncryptionParameters): Buffer {
   if (parameters.cipher === 'aes-256-cbc') return algorithmIdentifierDer(OID.aes256Cbc, tlv(TAG.OCTET_STRING, parameters.iv));
   // GCMParameters (RFC 5084): the nonce and, written out, the 16-byte tag length.
-  const gcm = tlv(TAG.SEQUENCE, tlv(TAG.OCTET_STRING, parameters.iv), tlv(TAG.INTEGER, Buffer.from([parameters.tagBytes])));
+  const gcm = tlv(TAG.SEQUENCE, tlv(TAG.OCTET_STRING, parameters.iv), encodeSmallInteger(parameters.tagBytes));
   return algorithmIdentifierDer(OID.aes256Gcm, gcm);
 }
 

@@ -74,7 +74,8 @@ function namesCertificate(rid: DerElement, cert: X509Certificate): boolean {
  * Content keys already unwrapped, by the exact RecipientInfos they came from. Unwrapping costs an RSA
  * private-key operation; a stored payload file is decrypted several times on its way out (checks at
  * upload and at send, then packing), and the same RecipientInfos bytes always yield the same key; the
- * encryptor that made a key may remember it at once. The keys stay in this process, as the private key that unwraps them does; the oldest are forgotten first.
+ * encryptor that made a key may remember it at once. The keys stay in this process, as the private key
+ * that unwraps them does; the oldest are forgotten first.
  */
 export class ContentKeyCache {
   readonly #keys = new Map<string, Buffer>();

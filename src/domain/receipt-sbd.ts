@@ -4,8 +4,8 @@
 // in our own in-queue, as if the receiver had answered, so a case system that waits for receipts gets one.
 import { createHash } from 'node:crypto';
 import { PROCESSES, STANDARDS } from './catalogue.js';
-import { CONVERSATION_ID_SCOPE, ISO6523_AUTHORITY, type StandardBusinessDocument } from './sbd.js';
-import { formatOslo } from './time.js';
+import { ISO6523_AUTHORITY, type StandardBusinessDocument } from './sbd.js';
+import { answerHeader } from './status-sbd.js';
 
 export interface AnsweredMessage {
   messageId: string;
@@ -21,8 +21,6 @@ export interface ReceiptSbdInput {
   ttlHours: number;
 }
 
-const HOUR_MS = 3_600_000;
-
 /**
  * The receipt's messageId is derived from the answered one, so making it again (a second poll, a
  * restart) gives the same message, which the inbox then drops as a duplicate.
@@ -36,31 +34,20 @@ export function syntheticReceiptMessageId(answeredMessageId: string): string {
 
 /** From the receiver to the sender of `answered`, in its conversation, in the arkivmelding response process. */
 export function createArkivmeldingReceiptSbd(input: ReceiptSbdInput): StandardBusinessDocument {
-  const { answered, now } = input;
+  const { answered } = input;
   const partner = (value: string | undefined) => (value ? [{ identifier: { authority: ISO6523_AUTHORITY, value } }] : undefined);
-  const sender = partner(answered.receiver);
-  const receiver = partner(answered.sender);
   return {
-    standardBusinessDocumentHeader: {
-      headerVersion: '1.0',
-      ...(sender ? { sender } : {}),
-      ...(receiver ? { receiver } : {}),
-      documentIdentification: {
-        standard: STANDARDS.arkivmeldingKvittering,
-        typeVersion: '2.0',
-        instanceIdentifier: syntheticReceiptMessageId(answered.messageId),
-        type: 'arkivmelding_kvittering',
-        creationDateAndTime: formatOslo(now),
-      },
-      businessScope: {
-        scope: [{
-          type: CONVERSATION_ID_SCOPE,
-          instanceIdentifier: answered.conversationId,
-          identifier: PROCESSES.arkivmeldingResponse,
-          scopeInformation: [{ expectedResponseDateTime: formatOslo(new Date(now.getTime() + input.ttlHours * HOUR_MS)) }],
-        }],
-      },
-    },
+    standardBusinessDocumentHeader: answerHeader({
+      sender: partner(answered.receiver),
+      receiver: partner(answered.sender),
+      standard: STANDARDS.arkivmeldingKvittering,
+      type: 'arkivmelding_kvittering',
+      messageId: syntheticReceiptMessageId(answered.messageId),
+      conversationId: answered.conversationId,
+      process: PROCESSES.arkivmeldingResponse,
+      now: input.now,
+      ttlHours: input.ttlHours,
+    }),
     arkivmelding_kvittering: { receiptType: 'OK', relatedToMessageId: answered.messageId },
   };
 }

@@ -79,9 +79,10 @@ export function createEngine(o: EngineOptions): Engine {
     store: o.store, clock: o.clock, statuses: o.statuses, transports, resolveRecord: o.resolveRecord,
     log: log.child({ part: 'outbox' }), settings: settings.outbox, owner: settings.owner,
   });
+  // What we send ourselves in answer (statuses, made-up receipts) lives as long as the service's messages.
+  const ttlHours = (service: ServiceIdentifier): number => transports.get(service)?.defaultTtlHours ?? 24;
   const replies = new StatusReplies({
-    store: o.store, clock: o.clock, statusServices: new Set(settings.statusServices),
-    ttlHours: (service) => transports.get(service)?.defaultTtlHours ?? 24,
+    store: o.store, clock: o.clock, statusServices: new Set(settings.statusServices), ttlHours,
     onQueued: () => outbox.wake(), log: log.child({ part: 'replies' }),
   });
   const inbox = new Inbox({
@@ -94,7 +95,7 @@ export function createEngine(o: EngineOptions): Engine {
       store: o.store, clock: o.clock, statuses: o.statuses, transports: o.transports, log: log.child({ part: 'status-poll' }),
       schedule: settings.schedules.statusPoll,
       onStatus: settings.generateReceipts
-        ? syntheticReceipts({ inbox, clock: o.clock, ttlHours: (service) => transports.get(service)?.defaultTtlHours ?? 24, log: log.child({ part: 'receipts' }) })
+        ? syntheticReceipts({ inbox, clock: o.clock, ttlHours, log: log.child({ part: 'receipts' }) })
         : undefined,
     }),
     ...o.transports.flatMap((transport) => pollJob(transport, inbox, settings.schedules.poll?.[transport.service])),

@@ -13,7 +13,7 @@ import type { StatusRegistry } from '../../messages/status-registry.js';
 import type { MessageRecord, NewMessage, Store } from '../../store/index.js';
 import type { AcceptOutcome, IncomingMessage, IncomingSink } from '../../transports/index.js';
 import { incomingRecords } from './incoming-records.js';
-import { receiptEffect } from './receipts.js';
+import { statusReceiptReader } from './receipts.js';
 import type { StatusReplies } from './status-replies.js';
 
 // Where every poller hands what it fetched (the reference's NextMoveQueue.enqueueIncomingMessage,
@@ -191,11 +191,12 @@ export class Inbox implements IncomingSink {
   }
 
   private async receiptStatus(sbd: StandardBusinessDocument, service: ServiceIdentifier, log: Logger): Promise<void> {
+    const read = statusReceiptReader(sbd, service);
+    if (read === undefined) return;
     const type = typeOf(sbd);
-    if (type !== 'arkivmelding_kvittering' && type !== 'dialogmelding_kvittering') return;
-    const effect = receiptEffect(sbd, service);
+    const effect = read(sbd);
     if (!effect) {
-      if (service === 'DPO' || service === 'DPH') log.warn({ type }, 'receipt without relatedToMessageId or a known status; stored, no status changed');
+      log.warn({ type }, 'receipt without relatedToMessageId or a known status; stored, no status changed');
       return;
     }
     const original = await this.o.store.findConversationByMessageId(effect.relatedToMessageId, 'OUTGOING');

@@ -11,16 +11,22 @@ export interface ReceiptEffect {
   details: Required<StatusDetails>;
 }
 
+type ReceiptReader = (sbd: StandardBusinessDocument) => ReceiptEffect | undefined;
+
 /**
- * What an incoming receipt means for the message it answers, for the receipts that carry a status:
- * an arkivmelding_kvittering over DPO (DPV and DPF ones are made up locally and change nothing), and a
- * dialogmelding_kvittering (the application receipt) over DPH.
+ * The receipts that carry a status for the message they answer, by type, with the one service they
+ * do so over: an arkivmelding_kvittering over DPO (DPV and DPF ones are made up locally and change
+ * nothing), a dialogmelding_kvittering (the application receipt) over DPH.
  */
-export function receiptEffect(sbd: StandardBusinessDocument, service: ServiceIdentifier): ReceiptEffect | undefined {
-  const type = typeOf(sbd);
-  if (type === 'arkivmelding_kvittering' && service === 'DPO') return arkivmeldingReceiptEffect(sbd);
-  if (type === 'dialogmelding_kvittering' && service === 'DPH') return dialogmeldingReceiptEffect(sbd);
-  return undefined;
+const STATUS_RECEIPTS: ReadonlyMap<string, { service: ServiceIdentifier; read: ReceiptReader }> = new Map([
+  ['arkivmelding_kvittering', { service: 'DPO', read: (sbd: StandardBusinessDocument) => arkivmeldingReceiptEffect(sbd) }],
+  ['dialogmelding_kvittering', { service: 'DPH', read: (sbd: StandardBusinessDocument) => dialogmeldingReceiptEffect(sbd) }],
+]);
+
+/** How to read `sbd` as a receipt with a status, when it is one over `service`; undefined otherwise. */
+export function statusReceiptReader(sbd: StandardBusinessDocument, service: ServiceIdentifier): ReceiptReader | undefined {
+  const known = STATUS_RECEIPTS.get(typeOf(sbd) ?? '');
+  return known?.service === service ? known.read : undefined;
 }
 
 export function arkivmeldingReceiptEffect(sbd: StandardBusinessDocument): ReceiptEffect | undefined {

@@ -1,4 +1,4 @@
 // The status-poll job: pollable outgoing conversations asked about at their transport.
-export { STATUS_POLL_JOB, statusPollJob, type StatusPollOptions } from './status-poll.js';
+export { STATUS_POLL_JOB, statusPollJob, type OnPolledStatus, type StatusPollOptions } from './status-poll.js';
 export { isPollDue, pollIntervalMs } from './poll-interval.js';
-export { syntheticReceipts, type OnPolledStatus, type SyntheticReceiptsOptions } from './synthetic-receipts.js';
+export { syntheticReceipts, type SyntheticReceiptsOptions } from './synthetic-receipts.js';

@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock/index.js';
-import type { ServiceIdentifier } from '../../domain/index.js';
+import type { ReceiptStatus, ServiceIdentifier } from '../../domain/index.js';
 import type { Logger } from '../../logging/index.js';
 import type { StatusRegistry } from '../../messages/status-registry.js';
 import type { ConversationRecord, Store } from '../../store/index.js';
@@ -7,7 +7,6 @@ import type { StatusUpdate, Transport } from '../../transports/index.js';
 import type { Job } from '../jobs/index.js';
 import { ScheduleClock } from '../schedule/index.js';
 import { isPollDue } from './poll-interval.js';
-import type { OnPolledStatus } from './synthetic-receipts.js';
 
 // The reference's StatusPolling (transports notes §2.3): pollable outgoing conversations, page by page
 // and service by service, are asked about at their transport, and what it answers is registered.
@@ -28,6 +27,8 @@ export interface StatusPollOptions {
   /** Called for each status a transport reports, before it is registered (synthetic receipts). */
   onStatus?: OnPolledStatus;
 }
+
+export type OnPolledStatus = (service: ServiceIdentifier, conversation: ConversationRecord, status: ReceiptStatus) => Promise<void>;
 
 export const STATUS_POLL_JOB = 'status-poll';
 const DEFAULT_SCHEDULE = '0 * * * * *';

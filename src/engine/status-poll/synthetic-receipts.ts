@@ -1,8 +1,8 @@
 import type { Clock } from '../../clock/index.js';
 import { createArkivmeldingReceiptSbd, STANDARDS, type ReceiptStatus, type ServiceIdentifier } from '../../domain/index.js';
 import type { Logger } from '../../logging/index.js';
-import type { ConversationRecord } from '../../store/index.js';
 import type { IncomingSink } from '../../transports/index.js';
+import type { OnPolledStatus } from './status-poll.js';
 
 // DPV and DPF carry no receipts back, so the reference makes one up for an arkivmelding
 // (`difi.move.arkivmelding.generate-arkivmelding-receipts`, default on, off in its staging and
@@ -21,8 +21,6 @@ export interface SyntheticReceiptsOptions {
   ttlHours: (service: ServiceIdentifier) => number;
   log: Logger;
 }
-
-export type OnPolledStatus = (service: ServiceIdentifier, conversation: ConversationRecord, status: ReceiptStatus) => Promise<void>;
 
 export function syntheticReceipts(o: SyntheticReceiptsOptions): OnPolledStatus {
   return async (service, conversation, status) => {
